@@ -1,0 +1,66 @@
+# guest_memfd in-place sharing: rebuild the kernel tree from the pinned
+# Debian base plus series/, build the test kernels and selftests, and run
+# the kvm selftests in QEMU.  See README.md.
+
+B      := build
+TREE   := $(B)/linux
+LEGS   ?= vhe nvhe protected protected-nvhe debug x86
+
+# Kernel flavour and selftest arch each leg needs.
+flavour = $(if $(filter x86,$(1)),x86_64,$(if $(filter debug,$(1)),arm64-debug,arm64))
+arch    = $(if $(filter x86,$(1)),x86_64,arm64)
+FLAVOURS := $(sort $(foreach l,$(LEGS),$(call flavour,$(l))))
+ARCHES   := $(sort $(foreach l,$(LEGS),$(call arch,$(l))))
+
+.PHONY: all deps tree export kernels selftests initramfs legs test check run clean
+
+all: kernels
+
+deps:
+	sh scripts/deps.sh $(B)
+
+# Reset the tree to base + series/ (keeps unexported work: see tree.sh).
+tree: deps
+	sh scripts/tree.sh $(TREE)
+
+$(TREE)/.git:
+	sh scripts/deps.sh $(B)
+	sh scripts/tree.sh $(TREE)
+
+# The tree's commits base..HEAD back into series/.
+export:
+	sh scripts/export.sh $(TREE)
+
+kernels: $(TREE)/.git
+	for f in $(FLAVOURS); do sh scripts/kernel.sh $(TREE) $(B) $$f || exit; done
+
+selftests: kernels
+	for a in $(ARCHES); do \
+		sh scripts/selftests.sh $(TREE) $(B)/$$a $(B)/kselftest-$$a $$a tests/$$a.list || exit; \
+	done
+
+initramfs: selftests
+	sh scripts/initramfs.sh $(B)/initramfs-arm64.cpio $(B)/busybox-arm64 \
+		$(B)/kselftest-arm64 tests/arm64.list
+	$(if $(filter x86_64,$(ARCHES)),sh scripts/initramfs.sh $(B)/initramfs-x86_64.cpio \
+		/bin/busybox $(B)/kselftest-x86_64 tests/x86_64.list)
+
+# Boot every leg of LEGS and give the verdict.
+legs: initramfs
+	rm -f $(B)/logs/*
+	for l in $(LEGS); do sh scripts/boot.sh $$l $(B) || exit; done
+	rc=0; sh scripts/verdict.sh tests/expected $(foreach l,$(LEGS),$(B)/logs/$(l).log) \
+		> $(B)/logs/verdict.txt || rc=$$?; cat $(B)/logs/verdict.txt; exit $$rc
+
+# checkpatch --strict on series/, and every prefix of the series builds.
+check: $(TREE)/.git
+	sh scripts/check.sh $(TREE) $(B)
+
+# The whole test matrix: what CI runs.
+test: deps check legs
+
+run: $(TREE)/.git
+	$(MAKE) legs LEGS=protected
+
+clean:
+	rm -rf $(B)/arm64 $(B)/arm64-debug $(B)/x86_64 $(B)/kselftest-* $(B)/initramfs-* $(B)/logs

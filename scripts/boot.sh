@@ -1,0 +1,51 @@
+#!/bin/sh
+# Boot one leg of the test matrix in QEMU (TCG) and keep its console log.
+# The log ends with a "# kvmtest: kvm-mode" line saying whether KVM
+# initialised in the mode the leg asks for.
+#
+# usage: boot.sh LEG BUILD     (log in BUILD/logs/LEG.log)
+set -eu
+leg=$1 b=$2 log=$2/logs/$1.log
+limit=${TEST_TIMEOUT:-300}	# per test, enforced inside the guest
+boot_limit=${BOOT_TIMEOUT:-2400}	# whole boot, enforced here
+common="panic=-1 quiet kvmtest.timeout=$limit rcupdate.rcu_cpu_stall_suppress=1 nowatchdog"
+
+case $leg in
+vhe|debug)
+	mode= want='kvm [1]: VHE mode initialized successfully' ;;
+nvhe)
+	mode='kvm-arm.mode=nvhe' want='Hyp nVHE mode initialized successfully' ;;
+protected)
+	mode='kvm-arm.mode=protected'
+	want='Protected hVHE mode initialized successfully' ;;
+protected-nvhe)
+	mode='kvm-arm.mode=protected id_aa64mmfr1.vh=0 arm64_sw.hvhe=0'
+	want='Protected nVHE mode initialized successfully' ;;
+x86)
+	mode= want='kvm_amd: Nested Paging enabled' ;;
+*)
+	echo "boot.sh: unknown leg $leg" >&2; exit 1 ;;
+esac
+
+kernel=$b/arm64/arch/arm64/boot/Image initramfs=$b/initramfs-arm64.cpio
+[ "$leg" = debug ] && kernel=$b/arm64-debug/arch/arm64/boot/Image
+if [ "$leg" = x86 ]; then
+	kernel=$b/x86_64/arch/x86/boot/bzImage initramfs=$b/initramfs-x86_64.cpio
+	set -- qemu-system-x86_64 -accel tcg -cpu max -m 2G \
+		-append "console=ttyS0 $common $mode"
+else
+	set -- qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 \
+		-cpu max,pauth-impdef=on -m 2G \
+		-append "console=ttyAMA0 $common $mode"
+fi
+mkdir -p "$b/logs"
+rc=0
+echo "  BOOT    $leg"
+timeout "$boot_limit" "$@" -smp 2 -nographic -no-reboot -nic none \
+	-kernel "$kernel" -initrd "$initramfs" < /dev/null > "$log" 2>&1 || rc=$?
+[ $rc -eq 124 ] && echo "# kvmtest: boot timed out after ${boot_limit}s" >> "$log"
+if grep -qF "$want" "$log"; then
+	echo "# kvmtest: kvm-mode ok: $want" >> "$log"
+else
+	echo "# kvmtest: kvm-mode wrong: no '$want' in the kernel log" >> "$log"
+fi

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Pack the test initramfs: busybox, /init, the selftests named in a test
+# list and the list itself.
+#
+# usage: initramfs.sh OUT BUSYBOX SELFTEST_DIR TEST_LIST
+set -eu
+out=$1 busybox=$2 bin=$3 list=$4
+root=$out.d
+rm -rf "$root"
+mkdir -p "$root/bin" "$root/kvm" "$root/proc" "$root/sys" "$root/dev" "$root/tmp"
+cp "$busybox" "$root/bin/busybox"
+for applet in sh mount dmesg sed grep cat date timeout poweroff reboot uname; do
+	ln -s busybox "$root/bin/$applet"
+done
+cp scripts/init "$root/init"
+grep '^[^#]' "$list" > "$root/tests.list"
+while read -r name _; do
+	mkdir -p "$(dirname "$root/kvm/$name")"
+	cp "$bin/$name" "$root/kvm/$name"
+done < "$root/tests.list"
+(cd "$root" && find . | cpio -o -H newc --quiet) > "$out.tmp"
+mv "$out.tmp" "$out"
+rm -rf "$root"

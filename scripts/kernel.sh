@@ -1,0 +1,29 @@
+#!/bin/sh
+# Configure (when a fragment changed) and build one kernel flavour,
+# with ccache when present, and install its uAPI headers.
+#
+# usage: kernel.sh TREE BUILD FLAVOUR     (objects in BUILD/FLAVOUR)
+# FLAVOUR: arm64, arm64-debug or x86_64
+set -eu
+tree=$1 obj=$(mkdir -p "$2/$3" && cd "$2/$3" && pwd) flavour=$3
+case $flavour in
+arm64)       arch=arm64 cross=aarch64-linux-gnu- image=Image set="arm64" ;;
+arm64-debug) arch=arm64 cross=aarch64-linux-gnu- image=Image set="arm64 debug" ;;
+x86_64)      arch=x86_64 cross= image=bzImage set="x86_64" ;;
+*) echo "kernel.sh: unknown flavour $flavour" >&2; exit 1 ;;
+esac
+frags=config/common.config
+for f in $set; do frags="$frags config/$f.config"; done
+
+cc=${cross}gcc
+if command -v ccache > /dev/null; then
+	cc="ccache $cc"
+	export CCACHE_BASEDIR="${obj%/*}"
+fi
+export ARCH=$arch CROSS_COMPILE=$cross
+
+# shellcheck disable=SC2086 # frags are words
+if [ ! -f "$obj/.config" ] || ! cat $frags | cmp -s - "$obj/fragment.config"; then
+	sh scripts/config.sh "$tree" "$obj" "$arch" $frags
+fi
+make -s -C "$tree" O="$obj" CC="$cc" -j"$(($(nproc) + 1))" "$image" headers_install

@@ -1,0 +1,17 @@
+#!/bin/sh
+# Build, statically linked, the kvm selftests that a test list names.
+#
+# usage: selftests.sh TREE KERNEL_OBJDIR OUT ARCH TEST_LIST
+set -eu
+tree=$1 hdr=$(cd "$2" && pwd)/usr/include out=$(mkdir -p "$3" && cd "$3" && pwd)
+arch=$4 list=$5
+case $arch in
+arm64) cross=aarch64-linux-gnu- ;;
+x86_64) cross= ;;
+esac
+targets=$(grep '^[^#]' "$list" | while read -r name _; do echo "$out/$name"; done)
+# shellcheck disable=SC2086 # targets are words
+make -s -C "$tree/tools/testing/selftests/kvm" -j"$(($(nproc) + 1))" \
+	ARCH="$arch" CROSS_COMPILE="$cross" OUTPUT="$out" \
+	KHDR_INCLUDES="-isystem $hdr" EXTRA_CFLAGS=-static LDFLAGS=-static \
+	$targets
