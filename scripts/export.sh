@@ -18,8 +18,16 @@ done
 git -C "$tree" format-patch -q --zero-commit --no-signature --numbered \
 	--start-number 1 -o "$series" base..HEAD
 n=$(git -C "$tree" rev-list --count base..HEAD)
-[ ! -f "$series/0000-cover-letter.patch" ] ||
-	sed -i "s|^Subject: \[PATCH [0-9]*/[0-9]*\]|Subject: [PATCH $(printf '%02d' 0)/$n]|" \
-		"$series/0000-cover-letter.patch"
+cover=$series/0000-cover-letter.patch
+if [ -f "$cover" ]; then
+	# Renumber the subject and regenerate the shortlog that ends the letter.
+	{
+		sed -e "s|^Subject: \[PATCH [0-9]*/[0-9]*\]|Subject: [PATCH 00/$n]|" \
+		    -e '/^[^ ].* ([0-9]*):$/,$d' "$cover"
+		git -C "$tree" shortlog base..HEAD
+		echo '-- '
+	} > "$cover.tmp"
+	mv "$cover.tmp" "$cover"
+fi
 git -C "$tree" tag -f series > /dev/null
 echo "  EXPORT  $n patches to series/"
