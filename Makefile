@@ -59,8 +59,15 @@ check: $(TREE)/.git
 # The whole test matrix: what CI runs.
 test: deps check legs
 
-run: $(TREE)/.git
-	$(MAKE) legs LEGS=protected
+# The demonstration: protected mode, KVM's mode line, the demo tests.
+run: deps $(TREE)/.git
+	sh scripts/kernel.sh $(TREE) $(B) arm64
+	sh scripts/selftests.sh $(TREE) $(B)/arm64 $(B)/kselftest-arm64 arm64 tests/demo.list
+	sh scripts/initramfs.sh $(B)/initramfs-demo.cpio $(B)/busybox-arm64 \
+		$(B)/kselftest-arm64 tests/demo.list
+	sh scripts/boot.sh demo $(B)
+	grep -h -e 'kvm \[1\]' -e '^ok' -e '^not ok' -e '^# selftests' $(B)/logs/demo.log
+	sh scripts/verdict.sh tests/expected $(B)/logs/demo.log
 
 clean:
 	rm -rf $(B)/arm64 $(B)/arm64-debug $(B)/x86_64 $(B)/kselftest-* $(B)/initramfs-* $(B)/logs

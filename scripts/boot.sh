@@ -15,7 +15,7 @@ vhe|debug)
 	mode= want='kvm [1]: VHE mode initialized successfully' ;;
 nvhe)
 	mode='kvm-arm.mode=nvhe' want='Hyp nVHE mode initialized successfully' ;;
-protected)
+protected|demo)
 	mode='kvm-arm.mode=protected'
 	want='Protected hVHE mode initialized successfully' ;;
 protected-nvhe)
@@ -29,6 +29,7 @@ esac
 
 kernel=$b/arm64/arch/arm64/boot/Image initramfs=$b/initramfs-arm64.cpio
 [ "$leg" = debug ] && kernel=$b/arm64-debug/arch/arm64/boot/Image
+[ "$leg" = demo ] && initramfs=$b/initramfs-demo.cpio
 if [ "$leg" = x86 ]; then
 	kernel=$b/x86_64/arch/x86/boot/bzImage initramfs=$b/initramfs-x86_64.cpio
 	set -- qemu-system-x86_64 -accel tcg -cpu max -m 2G \
