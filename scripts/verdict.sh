@@ -27,7 +27,12 @@ FNR == 1 {
 	leg = FILENAME; sub(/^.*\//, "", leg); sub(/\.log$/, "", leg)
 	legs[++nlegs] = leg; cur = ""; done[leg] = 0
 }
+/^# kvmtest: plan / { plan[$4, leg] = 1 }
 /^# selftests: kvm: / { cur = $4 }
+/^# ok [0-9]+ .*# SKIP/ {
+	# A subtest that skipped inside a passing test: shown, never hidden.
+	if (cur != "") { r = $0; sub(/^# ok [0-9]+ /, "", r); inner[++ninner] = leg ": " cur ": " r }
+}
 /^1\.\.[0-9]+$/ { planned[leg] = substr($0, 4) }
 /^(not )?ok [0-9]+ / {
 	name = ($1 == "not") ? $4 : $3
@@ -63,6 +68,10 @@ END {
 		printf "%-" w "s", name
 		for (j = 1; j <= nlegs; j++) {
 			leg = legs[j]
+			if (!((name, leg) in plan) && !((name, leg) in res)) {
+				printf "  %-16s", "-"
+				continue
+			}
 			st = ((name, leg) in res) ? res[name, leg] : "missing"
 			if ((name, leg) in tainted && st == "pass") st = "splat"
 			x = (name SUBSEP leg) in xfail
@@ -87,6 +96,7 @@ END {
 			fail++
 	}
 	for (i = 1; i <= nskips; i++) print "skipped: " skips[i]
+	for (i = 1; i <= ninner; i++) print "subtest skipped: " inner[i]
 	for (i = 1; i <= nprob; i++) print "PROBLEM: " problems[i]
 	if (nprob) fail++
 	printf "%d passed, %d failed, %d skipped\n", pass, fail, skip
