@@ -8,6 +8,7 @@ set -eu
 leg=$1 b=$2 log=$2/logs/$1.log
 limit=${TEST_TIMEOUT:-300}	# per test, enforced inside the guest
 boot_limit=${BOOT_TIMEOUT:-2400}	# whole boot, enforced here
+mem=${QEMU_MEM:-2G}
 common="panic=-1 quiet kvmtest.timeout=$limit rcupdate.rcu_cpu_stall_suppress=1 nowatchdog"
 
 case $leg in
@@ -32,11 +33,11 @@ kernel=$b/arm64/arch/arm64/boot/Image initramfs=$b/initramfs-arm64.cpio
 [ "$leg" = demo ] && initramfs=$b/initramfs-demo.cpio
 if [ "$leg" = x86 ]; then
 	kernel=$b/x86_64/arch/x86/boot/bzImage initramfs=$b/initramfs-x86_64.cpio
-	set -- qemu-system-x86_64 -accel tcg -cpu max -m 2G \
+	set -- qemu-system-x86_64 -accel tcg -cpu max -m "$mem" \
 		-append "console=ttyS0 $common $mode"
 else
 	set -- qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 \
-		-cpu max,pauth-impdef=on -m 2G \
+		-cpu max,pauth-impdef=on -m "$mem" \
 		-append "console=ttyAMA0 $common $mode"
 fi
 mkdir -p "$b/logs"

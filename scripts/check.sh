@@ -1,7 +1,8 @@
 #!/bin/sh
 # Hygiene of the series: checkpatch --strict on every patch of series/
-# (an error fails), then every prefix of the tree's series is built for
-# arm64 and x86_64, so that each patch builds on its own.
+# (an error fails), then the KVM objects of every prefix of the tree's
+# series are built for arm64 and x86_64, so that each patch builds on its
+# own (the whole kernel of the last one is built by the test kernels).
 #
 # usage: check.sh TREE BUILD
 set -eu
@@ -31,10 +32,10 @@ for c in $(git -C "$tree" rev-list --reverse base..HEAD); do
 	git -C "$tree" checkout -q "$c"
 	echo "  BUILD   $(git -C "$tree" log -1 --format='%h %s' "$c")"
 	for f in arm64 x86_64; do
-		if ! sh scripts/kernel.sh "$tree" "$b" $f; then
+		if ! sh scripts/kernel.sh "$tree" "$b" $f kvm; then
 			echo "check.sh: $(git -C "$tree" log -1 --format=%s "$c") does not build for $f" >&2
 			exit 1
 		fi
 	done
 done
-echo "  CHECK   every prefix of the series builds"
+echo "  CHECK   the KVM objects of every prefix of the series build"

@@ -2,10 +2,12 @@
 # Configure (when a fragment changed) and build one kernel flavour,
 # with ccache when present, and install its uAPI headers.
 #
-# usage: kernel.sh TREE BUILD FLAVOUR     (objects in BUILD/FLAVOUR)
-# FLAVOUR: arm64, arm64-debug or x86_64
+# usage: kernel.sh TREE BUILD FLAVOUR [TARGET...]   (objects in BUILD/FLAVOUR)
+# FLAVOUR: arm64, arm64-debug or x86_64; TARGET: default the image and
+# the uAPI headers, or e.g. "kvm" for the KVM objects alone.
 set -eu
 tree=$1 obj=$(mkdir -p "$2/$3" && cd "$2/$3" && pwd) flavour=$3
+shift 3
 case $flavour in
 arm64)       arch=arm64 cross=aarch64-linux-gnu- image=Image set="arm64" ;;
 arm64-debug) arch=arm64 cross=aarch64-linux-gnu- image=Image set="arm64 debug" ;;
@@ -26,4 +28,6 @@ export ARCH=$arch CROSS_COMPILE=$cross
 if [ ! -f "$obj/.config" ] || ! cat $frags | cmp -s - "$obj/fragment.config"; then
 	sh scripts/config.sh "$tree" "$obj" "$arch" $frags
 fi
-make -s -C "$tree" O="$obj" CC="$cc" -j"$(($(nproc) + 1))" "$image" headers_install
+[ $# -gt 0 ] || set -- "$image" headers_install
+[ "$*" != kvm ] || set -- "arch/${arch%_64}/kvm/"
+make -s -C "$tree" O="$obj" CC="$cc" -j"$(($(nproc) + 1))" "$@"
