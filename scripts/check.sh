@@ -11,8 +11,9 @@ fail=0
 for p in series/[0-9][0-9][0-9][0-9]-*.patch; do
 	case ${p##*/} in 0000-*) continue ;; esac
 	[ -e "$p" ] || continue
-	out=$(cd "$tree" && perl scripts/checkpatch.pl --strict --terse --show-types \
-		"$OLDPWD/$p" || true)
+	# Debian's python3 (with python3-ply and python3-git) for checkpatch's SPDX check.
+	out=$(cd "$tree" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl \
+		--strict --terse --show-types "$OLDPWD/$p" || true)
 	echo "$out" | grep -E ': (ERROR|WARNING|CHECK):' || true
 	if echo "$out" | grep -q ': ERROR:'; then
 		echo "check.sh: checkpatch errors in $p" >&2

@@ -7,7 +7,7 @@ set -eu
 . ./base.conf
 b=$1
 pkgs="$LINUX_DEB_PACKAGE=$LINUX_DEB_VERSION make gcc libc6-dev bc bison flex
-	libelf-dev libssl-dev cpio xz-utils git perl python3 ccache
+	libelf-dev libssl-dev cpio xz-utils git perl python3 python3-ply python3-git ccache
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross busybox-static
 	qemu-system-arm qemu-system-x86"
 missing=
