@@ -12,7 +12,7 @@ arch    = $(if $(filter x86,$(1)),x86_64,arm64)
 FLAVOURS := $(sort $(foreach l,$(LEGS),$(call flavour,$(l))))
 ARCHES   := $(sort $(foreach l,$(LEGS),$(call arch,$(l))))
 
-.PHONY: all deps tree export kernels selftests initramfs legs test check run clean
+.PHONY: all deps tree export kernels selftests initramfs legs test check run bench clean
 
 all: kernels
 
@@ -68,6 +68,18 @@ run: deps $(TREE)/.git
 	sh scripts/boot.sh demo $(B)
 	grep -h -e 'kvm \[1\]' -e '^ok' -e '^not ok' -e '^# selftests' $(B)/logs/demo.log
 	sh scripts/verdict.sh tests/expected $(B)/logs/demo.log
+
+# The benchmark of README's performance section, in one VHE boot (4 GiB).
+bench: deps $(TREE)/.git
+	sh scripts/kernel.sh $(TREE) $(B) arm64
+	mkdir -p $(B)/bench
+	aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -I $(B)/arm64/usr/include \
+		-o $(B)/bench/gmem_bench bench/gmem_bench.c
+	echo gmem_bench > $(B)/bench/list
+	sh scripts/initramfs.sh $(B)/initramfs-bench.cpio $(B)/busybox-arm64 \
+		$(B)/bench $(B)/bench/list
+	sh scripts/boot.sh bench $(B)
+	grep '^# \(fault\|convert\|state\|goals\|error\)' $(B)/logs/bench.log
 
 clean:
 	rm -rf $(B)/arm64 $(B)/arm64-debug $(B)/x86_64 $(B)/kselftest-* $(B)/initramfs-* $(B)/logs

@@ -12,7 +12,7 @@ mem=${QEMU_MEM:-2G}
 common="panic=-1 quiet kvmtest.timeout=$limit rcupdate.rcu_cpu_stall_suppress=1 nowatchdog"
 
 case $leg in
-vhe|debug)
+vhe|debug|bench)
 	mode= want='kvm [1]: VHE mode initialized successfully' ;;
 nvhe)
 	mode='kvm-arm.mode=nvhe' want='Hyp nVHE mode initialized successfully' ;;
@@ -31,6 +31,7 @@ esac
 kernel=$b/arm64/arch/arm64/boot/Image initramfs=$b/initramfs-arm64.cpio
 [ "$leg" = debug ] && kernel=$b/arm64-debug/arch/arm64/boot/Image
 [ "$leg" = demo ] && initramfs=$b/initramfs-demo.cpio
+[ "$leg" = bench ] && initramfs=$b/initramfs-bench.cpio mem=${QEMU_MEM:-4G}
 if [ "$leg" = x86 ]; then
 	kernel=$b/x86_64/arch/x86/boot/bzImage initramfs=$b/initramfs-x86_64.cpio
 	set -- qemu-system-x86_64 -accel tcg -cpu max -m "$mem" \
