@@ -30,8 +30,13 @@ FNR == 1 {
 /^# kvmtest: plan / { plan[$4, leg] = 1 }
 /^# selftests: kvm: / { cur = $4 }
 /^# ok [0-9]+ .*# SKIP/ {
-	# A subtest that skipped inside a passing test: shown, never hidden.
-	if (cur != "") { r = $0; sub(/^# ok [0-9]+ /, "", r); inner[++ninner] = leg ": " cur ": " r }
+	# Subtests that skipped inside a test: counted and shown, never hidden.
+	if (cur != "") {
+		k = leg ": " cur; r = $0; sub(/.*# SKIP */, "", r)
+		if (!(k in ninner)) innerkeys[++nik] = k
+		ninner[k]++
+		if (!((k, r) in seenr)) { seenr[k, r] = 1; reasons[k] = reasons[k] (reasons[k] == "" ? "" : "; ") r }
+	}
 }
 /^1\.\.[0-9]+$/ { planned[leg] = substr($0, 4) }
 /^(not )?ok [0-9]+ / {
@@ -96,7 +101,8 @@ END {
 			fail++
 	}
 	for (i = 1; i <= nskips; i++) print "skipped: " skips[i]
-	for (i = 1; i <= ninner; i++) print "subtest skipped: " inner[i]
+	for (i = 1; i <= nik; i++)
+		print "subtests skipped: " innerkeys[i] ": " ninner[innerkeys[i]] " (" reasons[innerkeys[i]] ")"
 	for (i = 1; i <= nprob; i++) print "PROBLEM: " problems[i]
 	if (nprob) fail++
 	printf "%d passed, %d failed, %d skipped\n", pass, fail, skip
