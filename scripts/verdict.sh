@@ -4,7 +4,8 @@
 # reported, a leg whose KVM mode is wrong or whose run did not finish, and
 # any kernel splat.  A test listed in the expectations file for a leg is
 # still run and shown (XFAIL, or XPASS once it passes); it counts as
-# skipped.  Last line: "N passed, N failed, N skipped".
+# skipped.  Last line: "N passed, N failed, N skipped".  An expectation's
+# leg may be "*": every leg that runs the test.
 #
 # usage: verdict.sh EXPECTATIONS LOG...   (LOG named LEG.log)
 set -eu
@@ -19,7 +20,8 @@ BEGIN {
 		if (l ~ /^[ \t]*(#|$)/)
 			continue
 		split(l, f, /[ \t]+/)
-		xfail[f[1] SUBSEP f[2]] = 1
+		r = l; sub(/^[^ \t]+[ \t]+[^ \t]+[ \t]+/, "", r)
+		xfail[f[2] SUBSEP f[1]] = r
 	}
 }
 { sub(/\r$/, "") }
@@ -79,7 +81,7 @@ END {
 			}
 			st = ((name, leg) in res) ? res[name, leg] : "missing"
 			if ((name, leg) in tainted && st == "pass") st = "splat"
-			x = (name SUBSEP leg) in xfail
+			x = ((name SUBSEP leg) in xfail) || ((name SUBSEP "*") in xfail)
 			if (x) st = (st == "pass") ? "XPASS" : "XFAIL"
 			if (st == "pass" || st == "XPASS") pass++
 			else if (st == "skip" || st == "XFAIL") skip++
@@ -88,6 +90,8 @@ END {
 			if (((name, leg) in secs) && secs[name, leg] != "-") cell = cell " " secs[name, leg]
 			printf "  %-16s", cell
 			if (st == "skip") skips[++nskips] = leg ": " name ": " why[name, leg]
+			if (st == "XFAIL") skips[++nskips] = leg ": " name ": expected failure: " \
+				((name SUBSEP leg) in xfail ? xfail[name, leg] : xfail[name, "*"])
 			if (st == "XPASS") problems[++nprob] = leg ": " name " passes: drop it from the expectations"
 		}
 		printf "\n"
