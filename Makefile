@@ -12,7 +12,7 @@ arch    = $(if $(filter x86,$(1)),x86_64,arm64)
 FLAVOURS := $(sort $(foreach l,$(LEGS),$(call flavour,$(l))))
 ARCHES   := $(sort $(foreach l,$(LEGS),$(call arch,$(l))))
 
-.PHONY: all deps tree export kernels selftests initramfs legs test check run bench clean
+.PHONY: all deps tree export kernels selftests initramfs legs test check run bench bench-s2 clean
 
 all: kernels
 
@@ -72,7 +72,22 @@ run: deps $(TREE)/.git
 	grep -h -e 'kvm \[1\]' -e '^# \(gmem_demo\|setup\|step\|timing\|range\)' $(B)/logs/demo.log
 	sh scripts/verdict.sh tests/expected $(B)/logs/demo.log
 
-# The benchmark of README's performance section, in one VHE boot (4 GiB).
+# The stage-2 fault benchmark (bench/s2_fault_bench.c): the same boot in
+# kvm-arm.mode=nvhe and in classic nVHE protected mode, and the ratio.
+define s2_bench
+	mkdir -p $(B)/bench
+	aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -I $(B)/arm64/usr/include \
+		-o $(B)/bench/s2_fault_bench bench/s2_fault_bench.c
+	echo s2_fault_bench > $(B)/bench/s2-list
+	sh scripts/initramfs.sh $(B)/initramfs-s2bench.cpio $(B)/busybox-arm64 \
+		$(B)/bench $(B)/bench/s2-list
+	sh scripts/boot.sh s2bench-nvhe $(B)
+	sh scripts/boot.sh s2bench-protected-nvhe $(B)
+	sh scripts/s2ratio.sh $(B)/logs/s2bench-nvhe.log $(B)/logs/s2bench-protected-nvhe.log
+endef
+
+# The benchmarks of README's performance section: gmem_bench in one VHE
+# boot (4 GiB), then the stage-2 fault benchmark.
 bench: deps $(TREE)/.git
 	sh scripts/kernel.sh $(TREE) $(B) arm64
 	mkdir -p $(B)/bench
@@ -83,6 +98,12 @@ bench: deps $(TREE)/.git
 		$(B)/bench $(B)/bench/list
 	sh scripts/boot.sh bench $(B)
 	grep '^# \(fault\|convert\|state\|goals\|error\)' $(B)/logs/bench.log
+	$(s2_bench)
+
+# The stage-2 fault benchmark alone.
+bench-s2: deps $(TREE)/.git
+	sh scripts/kernel.sh $(TREE) $(B) arm64
+	$(s2_bench)
 
 clean:
 	rm -rf $(B)/arm64 $(B)/arm64-debug $(B)/x86_64 $(B)/kselftest-* $(B)/initramfs-* $(B)/logs

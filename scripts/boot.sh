@@ -14,12 +14,12 @@ common="panic=-1 quiet kvmtest.timeout=$limit rcupdate.rcu_cpu_stall_suppress=1 
 case $leg in
 vhe|debug|bench)
 	mode= want='kvm [1]: VHE mode initialized successfully' ;;
-nvhe)
+nvhe|s2bench-nvhe)
 	mode='kvm-arm.mode=nvhe' want='Hyp nVHE mode initialized successfully' ;;
 protected|demo)
 	mode='kvm-arm.mode=protected'
 	want='Protected hVHE mode initialized successfully' ;;
-protected-nvhe)
+protected-nvhe|s2bench-protected-nvhe)
 	mode='kvm-arm.mode=protected id_aa64mmfr1.vh=0 arm64_sw.hvhe=0'
 	want='Protected nVHE mode initialized successfully' ;;
 x86)
@@ -32,6 +32,7 @@ kernel=$b/arm64/arch/arm64/boot/Image initramfs=$b/initramfs-arm64.cpio
 [ "$leg" = debug ] && kernel=$b/arm64-debug/arch/arm64/boot/Image
 [ "$leg" = demo ] && initramfs=$b/initramfs-demo.cpio
 [ "$leg" = bench ] && initramfs=$b/initramfs-bench.cpio mem=${QEMU_MEM:-4G}
+case $leg in s2bench-*) initramfs=$b/initramfs-s2bench.cpio ;; esac
 if [ "$leg" = x86 ]; then
 	kernel=$b/x86_64/arch/x86/boot/bzImage initramfs=$b/initramfs-x86_64.cpio
 	# Without ACPI there is no HPET or PM timer to calibrate the TSC
