@@ -24,8 +24,11 @@ if command -v ccache > /dev/null; then
 fi
 export ARCH=$arch CROSS_COMPILE=$cross
 
+# Configure again when the fragments changed, or when the tree now defines
+# an option of theirs that .config lacks (check.sh builds every prefix).
 # shellcheck disable=SC2086 # frags are words
-if [ ! -f "$obj/.config" ] || ! cat $frags | cmp -s - "$obj/fragment.config"; then
+if [ ! -f "$obj/.config" ] || ! cat $frags | cmp -s - "$obj/fragment.config" ||
+   [ -n "$(sh scripts/config.sh -n "$tree" "$obj")" ]; then
 	sh scripts/config.sh "$tree" "$obj" "$arch" $frags
 fi
 [ $# -gt 0 ] || set -- "$image" headers_install
