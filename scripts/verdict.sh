@@ -13,7 +13,7 @@ expect=$1
 shift
 awk -v expect="$expect" '
 function splat(line) {
-	return line ~ /(WARNING:|BUG:|self-test: FAIL|Oops|KASAN:|UBSAN:|Kernel panic|Unable to handle kernel|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|lock held when returning|INFO: task .* blocked|stack-protector|Internal error:)/
+	return line ~ /(WARNING:|BUG:|self-test:? FAIL|Oops|KASAN:|UBSAN:|Kernel panic|Unable to handle kernel|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|lock held when returning|INFO: task .* blocked|stack-protector|Internal error:)/
 }
 BEGIN {
 	while ((getline l < expect) > 0) {
