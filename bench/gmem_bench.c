@@ -45,6 +45,8 @@
 #include <sys/sysinfo.h>
 #include <linux/kvm.h>
 
+#include "bench_util.h"
+
 #define MIB		(1UL << 20)
 #define CHUNK		(2 * MIB)
 #define STATE_SIZE	(4096 * MIB)
@@ -69,27 +71,6 @@ static int goal_met[NR_GOALS] = { -1, -1, -1, -1 };
 
 static long page_size;
 static int kvm_fd = -1;
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static uint64_t median(uint64_t *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_u64);
-	return n & 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 static uint64_t best(const uint64_t *v, int n)
 {

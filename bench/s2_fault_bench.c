@@ -44,6 +44,8 @@
 #include <sys/mman.h>
 #include <linux/kvm.h>
 
+#include "bench_util.h"
+
 #define MIB		(1UL << 20)
 #define MAX_ROUNDS	64
 #define CODE_IPA	0x40000000UL
@@ -87,27 +89,6 @@ static void die(const char *what)
 {
 	printf("error: %s: %s\n", what, strerror(errno));
 	exit(1);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static uint64_t median(uint64_t *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_u64);
-	return n & 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 static void *map_anon(size_t size, const char *what)
