@@ -7,9 +7,12 @@
 set -eu
 leg=$1 b=$2 log=$2/logs/$1.log
 limit=${TEST_TIMEOUT:-300}	# per test, enforced inside the guest
-boot_limit=${BOOT_TIMEOUT:-2400}	# whole boot, enforced here
+boot_limit=${BOOT_TIMEOUT:-1200}	# whole boot, enforced here
 mem=${QEMU_MEM:-2G}
+# exception-trace: a test killed by a fault signal leaves the PC and the
+# faulting address in the kernel log.
 common="panic=-1 quiet kvmtest.timeout=$limit rcupdate.rcu_cpu_stall_suppress=1 nowatchdog"
+common="$common sysctl.debug.exception-trace=1"
 
 case $leg in
 vhe|debug|bench)
