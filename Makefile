@@ -78,7 +78,7 @@ define s2_bench
 	mkdir -p $(B)/bench
 	aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -I $(B)/arm64/usr/include \
 		-o $(B)/bench/s2_fault_bench bench/s2_fault_bench.c
-	echo s2_fault_bench > $(B)/bench/s2-list
+	printf 's2_fault_bench\ns2_fault_bench -p\n' > $(B)/bench/s2-list
 	sh scripts/initramfs.sh $(B)/initramfs-s2bench.cpio $(B)/busybox-arm64 \
 		$(B)/bench $(B)/bench/s2-list
 	sh scripts/boot.sh s2bench-nvhe $(B)

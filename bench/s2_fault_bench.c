@@ -21,6 +21,14 @@
  *  populated: the host wrote every page after dropping them: each fault
  *             only looks the page up and maps it at stage-2.
  *
+ * With -p, one kind instead, in a new VM each round:
+ *
+ *  private:   a KVM_VM_TYPE_ARM_PROTECTED VM whose memslot is a guest_memfd
+ *             that starts private: each fault allocates and zeroes a page
+ *             of the guest_memfd, which in kvm-arm.mode=protected the host
+ *             then gives to the guest at EL2.  The host can't read the
+ *             pages back, so only the doorbell is checked.
+ *
  * Run it once per KVM mode (kvm-arm.mode=nvhe, kvm-arm.mode=protected):
  * under TCG only the ratio between the modes means anything.  The lines
  * "s2: fresh: median N ns/fault, ...; best N ns/fault, worst N ns/fault"
@@ -28,10 +36,11 @@
  * status 0 when every round ran and checked out; otherwise it says why and
  * exits with 1 (2 for a bad option).
  *
- * usage: s2_fault_bench [-m MiB (16)] [-r rounds of each kind (9)]
+ * usage: s2_fault_bench [-p] [-m MiB (16)] [-r rounds of each kind (9)]
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -76,13 +85,13 @@ asm("	.pushsection .rodata.guest, \"a\"\n"
 "	.popsection\n");
 extern const char guest_start[], guest_end[];
 
-enum kind { FRESH, POPULATED, NR_KINDS };
-static const char * const kind_name[NR_KINDS] = { "fresh", "populated" };
+enum kind { FRESH, POPULATED, PRIVATE, NR_KINDS };
+static const char * const kind_name[NR_KINDS] = { "fresh", "populated", "private" };
 
-static int kvm_fd, vm_fd, vcpu_fd;
+static int kvm_fd, vm_fd, vcpu_fd, gmem_fd = -1;
 static struct kvm_run *run;
-static uint8_t *mem;
-static size_t page, mem_size;
+static uint8_t *code, *mem;
+static size_t page, mem_size, run_size;
 static unsigned long nr_pages;
 
 static void die(const char *what)
@@ -104,23 +113,45 @@ static void *map_anon(size_t size, const char *what)
 	return p;
 }
 
-static void add_slot(uint32_t slot, uint64_t ipa, void *hva, size_t size)
+static void add_slot(uint32_t slot, uint64_t ipa, void *hva, size_t size,
+		     int gmem)
 {
-	struct kvm_userspace_memory_region r = {
+	struct kvm_userspace_memory_region2 r = {
 		.slot = slot,
+		.flags = gmem >= 0 ? KVM_MEM_GUEST_MEMFD : 0,
 		.guest_phys_addr = ipa,
 		.memory_size = size,
 		.userspace_addr = (uintptr_t)hva,
+		.guest_memfd = gmem >= 0 ? gmem : 0,
 	};
 
-	if (ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, &r))
-		die("KVM_SET_USER_MEMORY_REGION");
+	if (ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION2, &r))
+		die("KVM_SET_USER_MEMORY_REGION2");
+}
+
+/* A guest_memfd of the memslot's size, private from the start, and mapped. */
+static void *map_gmem(void)
+{
+	struct kvm_create_guest_memfd args = {
+		.size = mem_size,
+		.flags = GUEST_MEMFD_FLAG_MMAP,
+	};
+	void *p;
+
+	gmem_fd = ioctl(vm_fd, KVM_CREATE_GUEST_MEMFD, &args);
+	if (gmem_fd < 0)
+		die("KVM_CREATE_GUEST_MEMFD");
+	p = mmap(NULL, mem_size, PROT_READ | PROT_WRITE, MAP_SHARED, gmem_fd, 0);
+	if (p == MAP_FAILED)
+		die("mmap(guest_memfd)");
+	return p;
 }
 
 #define CORE_REG(r)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
 			 KVM_REG_ARM_CORE_REG(regs.r))
 
-static void setup(void)
+/* The VM, its memory and its vCPU: a protected VM on a guest_memfd if @private. */
+static void setup(bool private)
 {
 	const uint64_t regs[][2] = {
 		{ CORE_REG(pc), CODE_IPA },
@@ -131,25 +162,17 @@ static void setup(void)
 	};
 	struct kvm_vcpu_init init;
 	struct kvm_one_reg reg;
-	uint8_t *code;
-	int size;
 
-	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (kvm_fd < 0)
-		die("/dev/kvm");
-	vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
+	vm_fd = ioctl(kvm_fd, KVM_CREATE_VM,
+		      private ? KVM_VM_TYPE_ARM_PROTECTED : 0);
 	if (vm_fd < 0)
 		die("KVM_CREATE_VM");
 
-	if (guest_end - guest_start > (long)page) {
-		errno = E2BIG;
-		die("guest code");
-	}
 	code = map_anon(page, "mmap(code)");
 	memcpy(code, guest_start, guest_end - guest_start);
-	add_slot(0, CODE_IPA, code, page);
-	mem = map_anon(mem_size, "mmap(memory)");
-	add_slot(1, MEM_IPA, mem, mem_size);
+	add_slot(0, CODE_IPA, code, page, -1);
+	mem = private ? map_gmem() : map_anon(mem_size, "mmap(memory)");
+	add_slot(1, MEM_IPA, mem, mem_size, gmem_fd);
 
 	vcpu_fd = ioctl(vm_fd, KVM_CREATE_VCPU, 0);
 	if (vcpu_fd < 0)
@@ -163,12 +186,48 @@ static void setup(void)
 		if (ioctl(vcpu_fd, KVM_SET_ONE_REG, &reg))
 			die("KVM_SET_ONE_REG");
 	}
-	size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (size < 0)
-		die("KVM_GET_VCPU_MMAP_SIZE");
-	run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu_fd, 0);
+	run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu_fd, 0);
 	if (run == MAP_FAILED)
 		die("mmap(vcpu)");
+}
+
+/* Tear the VM down: the last file closed destroys it. */
+static void teardown(void)
+{
+	munmap(run, run_size);
+	munmap(code, page);
+	munmap(mem, mem_size);
+	close(vcpu_fd);
+	close(vm_fd);
+	if (gmem_fd >= 0)
+		close(gmem_fd);
+	gmem_fd = -1;
+}
+
+static void run_guest(void)
+{
+	if (ioctl(vcpu_fd, KVM_RUN, 0))
+		die("KVM_RUN");
+	if (run->exit_reason != KVM_EXIT_MMIO || !run->mmio.is_write ||
+	    run->mmio.phys_addr != DOORBELL_IPA) {
+		printf("error: unexpected exit %u (MMIO %s at 0x%llx)\n",
+		       run->exit_reason, run->mmio.is_write ? "write" : "read",
+		       (unsigned long long)run->mmio.phys_addr);
+		exit(1);
+	}
+}
+
+/* One round of the private kind, in a new VM: ns to the doorbell. */
+static uint64_t private_round_ns(void)
+{
+	uint64_t t0, t;
+
+	setup(true);
+	t0 = now_ns();
+	run_guest();
+	t = now_ns() - t0;
+	teardown();
+	return t;
 }
 
 /* One round of @kind: ns from entering the guest to its doorbell. */
@@ -185,17 +244,9 @@ static uint64_t round_ns(enum kind kind)
 			mem[i * page] = 1;
 
 	t0 = now_ns();
-	if (ioctl(vcpu_fd, KVM_RUN, 0))
-		die("KVM_RUN");
+	run_guest();
 	t = now_ns() - t0;
 
-	if (run->exit_reason != KVM_EXIT_MMIO || !run->mmio.is_write ||
-	    run->mmio.phys_addr != DOORBELL_IPA) {
-		printf("error: unexpected exit %u (MMIO %s at 0x%llx)\n",
-		       run->exit_reason, run->mmio.is_write ? "write" : "read",
-		       (unsigned long long)run->mmio.phys_addr);
-		exit(1);
-	}
 	for (i = 0; i < nr_pages; i++) {
 		uint64_t want = MEM_IPA + i * page, got;
 
@@ -216,7 +267,7 @@ static long arg(const char *s, long min, long max)
 	long v = strtol(s, &end, 0);
 
 	if (*s == '\0' || *end != '\0' || v < min || v > max) {
-		fprintf(stderr, "usage: s2_fault_bench [-m MiB] [-r rounds]\n");
+		fprintf(stderr, "usage: s2_fault_bench [-p] [-m MiB] [-r rounds]\n");
 		exit(2);
 	}
 	return v;
@@ -225,11 +276,14 @@ static long arg(const char *s, long min, long max)
 int main(int argc, char **argv)
 {
 	uint64_t t[NR_KINDS][MAX_ROUNDS], med;
+	int first = FRESH, last = POPULATED;
 	unsigned long mib = 16;
 	int rounds = 9, opt, r, k;
 
-	while ((opt = getopt(argc, argv, "m:r:")) != -1) {
-		if (opt == 'm')
+	while ((opt = getopt(argc, argv, "pm:r:")) != -1) {
+		if (opt == 'p')
+			first = last = PRIVATE;
+		else if (opt == 'm')
 			mib = arg(optarg, 1, 1L << 16);
 		else if (opt == 'r')
 			rounds = arg(optarg, 1, MAX_ROUNDS);
@@ -244,22 +298,39 @@ int main(int argc, char **argv)
 	printf("s2_fault_bench: %lu MiB, %lu pages of %zu bytes, %d rounds of each kind; one guest write per page, each a stage-2 fault\n",
 	       mib, nr_pages, page, rounds);
 
-	setup();
-	/* A first round, untimed: the code page and the page tables. */
-	round_ns(FRESH);
+	if (guest_end - guest_start > (long)page) {
+		errno = E2BIG;
+		die("guest code");
+	}
+	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm_fd < 0)
+		die("/dev/kvm");
+	run_size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if ((long)run_size < 0)
+		die("KVM_GET_VCPU_MMAP_SIZE");
+
+	if (first == PRIVATE) {
+		/* A first VM, untimed, as in the other kinds' first round. */
+		private_round_ns();
+	} else {
+		setup(false);
+		/* A first round, untimed: the code page and the page tables. */
+		round_ns(FRESH);
+	}
 
 	/* Alternate the kinds, so that drift in the host hits both alike. */
 	for (r = 0; r < rounds; r++) {
-		for (k = 0; k < NR_KINDS; k++) {
-			enum kind kind = r & 1 ? NR_KINDS - 1 - k : k;
+		for (k = first; k <= last; k++) {
+			enum kind kind = r & 1 ? first + last - k : k;
 
-			t[kind][r] = round_ns(kind);
+			t[kind][r] = kind == PRIVATE ? private_round_ns() :
+						       round_ns(kind);
 			printf("round %d %s: %lu faults in %.1f ms: %.0f ns/fault\n",
 			       r + 1, kind_name[kind], nr_pages,
 			       t[kind][r] / 1e6, (double)t[kind][r] / nr_pages);
 		}
 	}
-	for (k = 0; k < NR_KINDS; k++) {
+	for (k = first; k <= last; k++) {
 		med = median(t[k], rounds);	/* sorts t[k] */
 		printf("s2: %s: median %.0f ns/fault, %.0f faults/s; best %.0f ns/fault, worst %.0f ns/fault (%lu faults, %d rounds)\n",
 		       kind_name[k], (double)med / nr_pages,
