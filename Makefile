@@ -12,7 +12,7 @@ arch    = $(if $(filter x86,$(1)),x86_64,arm64)
 FLAVOURS := $(sort $(foreach l,$(LEGS),$(call flavour,$(l))))
 ARCHES   := $(sort $(foreach l,$(LEGS),$(call arch,$(l))))
 
-.PHONY: all deps tree export kernels selftests initramfs legs test check run bench bench-s2 clean
+.PHONY: all deps tree export kernels selftests initramfs legs test check run bench bench-s2 stress clean
 
 all: kernels
 
@@ -104,6 +104,13 @@ bench: deps $(TREE)/.git
 bench-s2: deps $(TREE)/.git
 	sh scripts/kernel.sh $(TREE) $(B) arm64
 	$(s2_bench)
+
+# One selftest N times in one boot of a leg, e.g.
+#   make stress LEG=vhe TEST=stage2_remap_test N=500
+#   make stress LEG=debug TEST=guest_memfd_race_test ARGS="-s 10" N=20
+# See scripts/stress.sh.  Its last line is "N passed, N failed".
+stress: deps $(TREE)/.git
+	sh scripts/stress.sh $(LEG) $(B) $(TEST) $(N) $(ARGS)
 
 clean:
 	rm -rf $(B)/arm64 $(B)/arm64-debug $(B)/x86_64 $(B)/kselftest-* $(B)/initramfs-* $(B)/logs

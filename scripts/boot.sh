@@ -4,6 +4,8 @@
 # initialised in the mode the leg asks for.
 #
 # usage: boot.sh LEG BUILD     (log in BUILD/logs/LEG.log)
+# Environment: TEST_TIMEOUT (per test, s), BOOT_TIMEOUT (s), QEMU_MEM,
+# INITRAMFS (instead of the leg's).
 set -eu
 leg=$1 b=$2 log=$2/logs/$1.log
 limit=${TEST_TIMEOUT:-300}	# per test, enforced inside the guest
@@ -49,6 +51,8 @@ else
 		-cpu max,pauth-impdef=on -m "$mem" \
 		-append "console=ttyAMA0 $common $mode"
 fi
+# A leg's own initramfs, unless the caller brings one (scripts/stress.sh).
+initramfs=${INITRAMFS:-$initramfs}
 mkdir -p "$b/logs"
 rc=0
 echo "  BOOT    $leg"
