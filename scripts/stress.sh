@@ -30,6 +30,16 @@ sh scripts/kernel.sh "$b/linux" "$b" "$flavour"
 sh scripts/selftests.sh "$b/linux" "$b/$flavour" "$b/kselftest-$arch" "$arch" "$dir/list"
 sh scripts/initramfs.sh "$dir/initramfs.cpio" "$busybox" "$b/kselftest-$arch" "$dir/list"
 
+# Stop the QEMU of this boot, and the timeout(1) that runs it: the
+# processes whose command line names this initramfs (no procps needed).
+stop_qemu() {
+	for p in /proc/[0-9]*; do
+		case $(tr '\0' ' ' 2> /dev/null < "$p/cmdline") in
+		*"-initrd $dir/initramfs.cpio"*) kill "${p#/proc/}" 2> /dev/null || true ;;
+		esac
+	done
+}
+
 rm -f "$log"
 INITRAMFS=$dir/initramfs.cpio BOOT_TIMEOUT=$((n * limit + 600)) \
 	sh scripts/boot.sh "$leg" "$b" &
@@ -46,7 +56,7 @@ while kill -0 "$boot" 2> /dev/null; do
 	fi
 	if [ "$idle" -ge $((2 * limit)) ]; then
 		stalled=1
-		pkill -f -- "-initrd $dir/initramfs.cpio" || true
+		stop_qemu
 		break
 	fi
 done
