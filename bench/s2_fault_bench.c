@@ -60,19 +60,24 @@
 #define CODE_IPA	0x40000000UL
 #define MEM_IPA		0x80000000UL
 #define DOORBELL_IPA	0x10000000UL
+/* ARM_SMCCC_VENDOR_HYP_KVM_MMIO_GUARD_FUNC_ID of include/linux/arm-smccc.h */
+#define MMIO_GUARD_FUNC_ID	0xc6000007UL
 #define TIMEOUT_S	600
 
 /*
  * The guest: EL1, MMU off (its data accesses are Device-nGnRnE, so they
  * must be aligned, which they are).  The VMM passes x19 the doorbell, x20
- * the memslot, x21 its page count, x22 the page size.  Each page gets its
- * own IPA in its first word.  After the doorbell the guest starts over,
- * for the next round.
+ * the memslot, x21 its page count, x22 the page size, x23 MMIO_GUARD's
+ * function ID.  The guest declares the doorbell MMIO, as a protected guest
+ * must for the host to see its stores there.  Each page gets its own IPA
+ * in its first word.  After the doorbell the guest starts over, for the
+ * next round.
  */
 asm("	.pushsection .rodata.guest, \"a\"\n"
 "	.balign	8\n"
 "	.globl	guest_start, guest_end\n"
 "guest_start:\n"
+"	mov	x0, x23; mov x1, x19; mov x2, xzr; mov x3, xzr; hvc #0\n"
 "1:	mov	x5, x20\n"
 "	mov	x6, x21\n"
 "2:	str	x5, [x5]\n"
@@ -159,6 +164,7 @@ static void setup(bool private)
 		{ CORE_REG(regs[20]), MEM_IPA },
 		{ CORE_REG(regs[21]), nr_pages },
 		{ CORE_REG(regs[22]), page },
+		{ CORE_REG(regs[23]), MMIO_GUARD_FUNC_ID },
 	};
 	struct kvm_vcpu_init init;
 	struct kvm_one_reg reg;

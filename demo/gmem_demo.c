@@ -48,6 +48,7 @@
 #define ARM_SMCCC_VENDOR_HYP_KVM_HYP_MEMINFO_FUNC_ID	KVM_VENDOR_CALL(2)
 #define ARM_SMCCC_VENDOR_HYP_KVM_MEM_SHARE_FUNC_ID	KVM_VENDOR_CALL(3)
 #define ARM_SMCCC_VENDOR_HYP_KVM_MEM_UNSHARE_FUNC_ID	KVM_VENDOR_CALL(4)
+#define ARM_SMCCC_VENDOR_HYP_KVM_MMIO_GUARD_FUNC_ID	KVM_VENDOR_CALL(7)
 #define ARM_SMCCC_VERSION_FUNC_ID	0x80000000U	/* the null hypercall */
 #define SMCCC_RET_SUCCESS		0
 
@@ -87,9 +88,11 @@
  * caches.)  The VMM passes everything in registers:
  *   x19 doorbell      x20 secret page     x21 mailbox     x22 rounds (-n)
  *   x23 range         x24 range pages     x25 MEM_SHARE   x26 MEM_UNSHARE
- *   x27 HYP_MEMINFO   x28 the null call
+ *   x27 HYP_MEMINFO   x28 the null call   x18 MMIO_GUARD
  * Calls are SMCCC 1.1 over HVC #0: function ID in x0, arguments in x1-x3,
- * result in x0; KVM keeps x4 and up.  The compiler assembles the guest
+ * result in x0; KVM keeps x4 and up.  The guest declares the doorbell MMIO
+ * first: the hypervisor shows the host the register of a protected guest's
+ * store only on a page declared so.  The compiler assembles the guest
  * with this file into .rodata: to the VMM it is data for guest page 0.
  */
 asm("	.pushsection .rodata.guest, \"a\"\n"
@@ -114,6 +117,7 @@ asm("	.pushsection .rodata.guest, \"a\"\n"
 "	.balign	8\n"
 "	.globl	guest_start, guest_end\n"	/* GOT entries of their own */
 "guest_start:\n"
+"	smccc	x18, x19\n"		/* MMIO_GUARD: the doorbell is MMIO */
 "	smccc	x27, xzr\n"		/* HYP_MEMINFO: the granule, kept in x10 */
 "	mov	x10, x0\n"
 "	signal	" XSTR(EV_MEMINFO) ", x10\n"
@@ -340,6 +344,7 @@ static void setup_vcpu(void)
 {
 	const uint64_t boot[][2] = {	/* the guest's registers: see its comment */
 		{ CORE_REG(pc), GUEST_IPA + PG_CODE * page },
+		{ CORE_REG(regs[18]), ARM_SMCCC_VENDOR_HYP_KVM_MMIO_GUARD_FUNC_ID },
 		{ CORE_REG(regs[19]), DOORBELL_IPA },
 		{ CORE_REG(regs[20]), GUEST_IPA + PG_SECRET * page },
 		{ CORE_REG(regs[21]), GUEST_IPA + PG_MAILBOX * page },
