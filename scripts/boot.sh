@@ -34,7 +34,9 @@ x86)
 esac
 
 kernel=$b/arm64/arch/arm64/boot/Image initramfs=$b/initramfs-arm64.cpio
-[ "$leg" = debug ] && kernel=$b/arm64-debug/arch/arm64/boot/Image
+# The debug leg (KASAN, lockdep) fuzzes longest: see scripts/init.
+[ "$leg" = debug ] && kernel=$b/arm64-debug/arch/arm64/boot/Image \
+	common="$common kvmtest.fuzz=150"
 [ "$leg" = demo ] && initramfs=$b/initramfs-demo.cpio
 [ "$leg" = bench ] && initramfs=$b/initramfs-bench.cpio mem=${QEMU_MEM:-4G}
 case $leg in s2bench-*) initramfs=$b/initramfs-s2bench.cpio ;; esac
