@@ -9,8 +9,10 @@ LEGS   ?= vhe nvhe protected protected-nvhe debug x86
 # Kernel flavour and selftest arch each leg needs.
 flavour = $(if $(filter x86,$(1)),x86_64,$(if $(filter debug,$(1)),arm64-debug,arm64))
 arch    = $(if $(filter x86,$(1)),x86_64,arm64)
-FLAVOURS := $(sort $(foreach l,$(LEGS),$(call flavour,$(l))))
 ARCHES   := $(sort $(foreach l,$(LEGS),$(call arch,$(l))))
+# The arm64 test kernel is also the Linux guest of every arm64 leg.
+FLAVOURS := $(sort $(foreach l,$(LEGS),$(call flavour,$(l))) \
+		   $(if $(filter arm64,$(ARCHES)),arm64))
 
 .PHONY: all deps tree export kernels selftests initramfs legs test check run bench bench-s2 stress clean
 
@@ -40,8 +42,9 @@ selftests: kernels
 	done
 
 initramfs: selftests
-	sh scripts/initramfs.sh $(B)/initramfs-arm64.cpio $(B)/busybox-arm64 \
-		$(B)/kselftest-arm64 tests/arm64.list
+	$(if $(filter arm64,$(ARCHES)),sh scripts/guest.sh $(B) $(B)/kselftest-arm64)
+	$(if $(filter arm64,$(ARCHES)),sh scripts/initramfs.sh $(B)/initramfs-arm64.cpio \
+		$(B)/busybox-arm64 $(B)/kselftest-arm64 tests/arm64.list)
 	$(if $(filter x86_64,$(ARCHES)),sh scripts/initramfs.sh $(B)/initramfs-x86_64.cpio \
 		/bin/busybox $(B)/kselftest-x86_64 tests/x86_64.list)
 
@@ -66,10 +69,12 @@ run: deps $(TREE)/.git
 	sh scripts/selftests.sh $(TREE) $(B)/arm64 $(B)/kselftest-arm64 arm64 tests/demo.list
 	aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -I $(B)/arm64/usr/include \
 		-o $(B)/kselftest-arm64/gmem_demo demo/gmem_demo.c
+	sh scripts/guest.sh $(B) $(B)/kselftest-arm64
 	sh scripts/initramfs.sh $(B)/initramfs-demo.cpio $(B)/busybox-arm64 \
 		$(B)/kselftest-arm64 tests/demo.list
 	sh scripts/boot.sh demo $(B)
-	grep -h -e 'kvm \[1\]' -e '^# \(gmem_demo\|setup\|step\|timing\|range\)' $(B)/logs/demo.log
+	grep -h -e 'kvm \[1\]' -e '^# \(gmem_demo\|setup\|step\|timing\|range\)' \
+		-e '^# # \(\[\|linux-\)' -e '^# linux-guest:' $(B)/logs/demo.log
 	sh scripts/verdict.sh tests/expected $(B)/logs/demo.log
 
 # The stage-2 fault benchmark (bench/s2_fault_bench.c): the same boot in

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Pack the test initramfs: busybox, /init, the selftests named in a test
-# list and the list itself.
+# list (with NAME.d beside a test NAME, if there is one: its data) and the
+# list itself.
 #
 # usage: initramfs.sh OUT BUSYBOX SELFTEST_DIR TEST_LIST
 set -eu
@@ -17,6 +18,9 @@ grep '^[^#]' "$list" > "$root/tests.list"
 while read -r name _; do
 	mkdir -p "$(dirname "$root/kvm/$name")"
 	cp "$bin/$name" "$root/kvm/$name"
+	if [ -d "$bin/$name.d" ]; then
+		cp -r "$bin/$name.d" "$root/kvm/$name.d"
+	fi
 done < "$root/tests.list"
 (cd "$root" && find . | cpio -o -H newc --quiet) > "$out.tmp"
 mv "$out.tmp" "$out"

@@ -9,7 +9,7 @@ set -eu
 tree=$1 obj=$(mkdir -p "$2/$3" && cd "$2/$3" && pwd) flavour=$3
 shift 3
 case $flavour in
-arm64)       arch=arm64 cross=aarch64-linux-gnu- image=Image set="arm64" ;;
+arm64)       arch=arm64 cross=aarch64-linux-gnu- image=Image set="arm64 guest" ;;
 arm64-debug) arch=arm64 cross=aarch64-linux-gnu- image=Image set="arm64 debug" ;;
 x86_64)      arch=x86_64 cross= image=bzImage set="x86_64" ;;
 *) echo "kernel.sh: unknown flavour $flavour" >&2; exit 1 ;;

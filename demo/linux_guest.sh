@@ -1,0 +1,65 @@
+#!/bin/sh
+# linux_guest - boot the arm64 test kernel as the Linux guest of linux_vmm,
+# as a protected VM and as a default one, and check the guest's log (a
+# kselftest-style test: TAP on stdout, exit status 0 on success).
+#
+# Files in linux_guest.d beside this script: linux_vmm, Image, initrd.cpio.
+d=$(dirname "$0")/linux_guest.d
+cmdline="console=ttyAMA0 rdinit=/init panic=-1"
+n=0 failed=0
+
+result() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n $2"
+	else
+		echo "not ok $n $2"
+		failed=$((failed + 1))
+	fi
+}
+
+# check LOG PATTERN DESCRIPTION
+check() {
+	grep -q -e "$2" "$1"
+	result $? "$3"
+}
+
+# The summary line's "<key> <number>" field
+field() {
+	sed -n "s/^linux-vmm: .*$2 \([0-9.]*\).*/\1/p" "$1"
+}
+
+echo "TAP version 13"
+echo "1..10"
+for type in protected default; do
+	log=/tmp/linux_guest.$type
+	opt=
+	[ $type = default ] && opt=-D
+	"$d/linux_vmm" $opt -c 2 -t 120 "$d/Image" "$d/initrd.cpio" "$cmdline" > "$log" 2>&1
+	result $? "$type: the guest powers off and the VMM saw no bad input"
+	sed 's/^/# /' "$log"
+	check "$log" 'Reserved memory: created restricted DMA pool' \
+		"$type: the guest uses the restricted DMA pool"
+	check "$log" 'smp: Brought up 1 node, 2 CPUs' "$type: both vCPUs came up"
+	check "$log" '^linux-guest: console round trip ok' \
+		"$type: a line round-trips through the virtio console"
+done
+# The guest shares every page of the pool, at least.
+shares=$(field /tmp/linux_guest.protected "MEM_SHARE")
+pool=$(field /tmp/linux_guest.protected "DMA pool")
+[ "${shares:-0}" -ge "${pool:-1}" ] && [ "${pool:-0}" -gt 0 ]
+result $? "protected: the guest shared its DMA pool in place ($shares MEM_SHARE, $pool pages)"
+shares=$(field /tmp/linux_guest.default "MEM_SHARE")
+[ "${shares:-1}" -eq 0 ]
+result $? "default: no MEM_SHARE"
+p=$(sed -n 's/^linux-vmm: .* after \([0-9.]*\) s.*/\1/p' /tmp/linux_guest.protected)
+q=$(sed -n 's/^linux-vmm: .* after \([0-9.]*\) s.*/\1/p' /tmp/linux_guest.default)
+unshares=$(field /tmp/linux_guest.protected "MEM_UNSHARE")
+summary="protected VM: $shares pages shared and ${unshares:-?} unshared in place;"
+summary="$summary boot to power-off $p s, $q s as a default VM"
+if [ "$failed" = 0 ]; then
+	echo "linux-guest: PASS: $summary"
+else
+	echo "linux-guest: FAIL: $failed of $n checks failed; $summary"
+fi
+[ "$failed" = 0 ]
