@@ -30,7 +30,7 @@ field() {
 }
 
 echo "TAP version 13"
-echo "1..10"
+echo "1..13"
 for type in protected default; do
 	log=/tmp/linux_guest.$type
 	opt=
@@ -43,18 +43,23 @@ for type in protected default; do
 	check "$log" 'smp: Brought up 1 node, 2 CPUs' "$type: both vCPUs came up"
 	check "$log" '^linux-guest: console round trip ok' \
 		"$type: a line round-trips through the virtio console"
+	check "$log" 'linux-guest: unshare test ok' \
+		"$type: pages the guest shared and unshared kept their contents"
 done
 # The guest shares every page of the pool, at least.
 shares=$(field /tmp/linux_guest.protected "MEM_SHARE")
 pool=$(field /tmp/linux_guest.protected "DMA pool")
 [ "${shares:-0}" -ge "${pool:-1}" ] && [ "${pool:-0}" -gt 0 ]
 result $? "protected: the guest shared its DMA pool in place ($shares MEM_SHARE, $pool pages)"
-shares=$(field /tmp/linux_guest.default "MEM_SHARE")
-[ "${shares:-1}" -eq 0 ]
+# ... and unshares the 16 pages of unshare_test.ko.
+unshares=$(field /tmp/linux_guest.protected "MEM_UNSHARE")
+[ "${unshares:-0}" -ge 16 ]
+result $? "protected: the guest unshared its test pages in place ($unshares MEM_UNSHARE)"
+dshares=$(field /tmp/linux_guest.default "MEM_SHARE")
+[ "${dshares:-1}" -eq 0 ]
 result $? "default: no MEM_SHARE"
 p=$(sed -n 's/^linux-vmm: .* after \([0-9.]*\) s.*/\1/p' /tmp/linux_guest.protected)
 q=$(sed -n 's/^linux-vmm: .* after \([0-9.]*\) s.*/\1/p' /tmp/linux_guest.default)
-unshares=$(field /tmp/linux_guest.protected "MEM_UNSHARE")
 summary="protected VM: $shares pages shared and ${unshares:-?} unshared in place;"
 summary="$summary boot to power-off $p s, $q s as a default VM"
 if [ "$failed" = 0 ]; then

@@ -3,13 +3,17 @@
 # selftest directory: the script (demo/linux_guest.sh) and, in
 # linux_guest.d, the VMM (demo/linux_vmm.c, static), the guest's kernel
 # (the arm64 test kernel, which config/guest.config makes a guest too) and
-# its initramfs (busybox and demo/linux-guest/init).
+# its initramfs (busybox, demo/linux-guest/init and the unshare_test
+# module, built against that kernel).
 #
 # usage: guest.sh BUILD SELFTEST_DIR
 set -eu
 b=$1 out=$2/linux_guest.d
-root=$out/initrd.d
+root=$out/initrd.d mod=$(mkdir -p "$b/guest-module" && cd "$b/guest-module" && pwd)
 mkdir -p "$out"
+cp demo/linux-guest/Kbuild demo/linux-guest/unshare_test.c "$mod"
+sh scripts/kernel.sh "$b/linux" "$b" arm64 modules
+sh scripts/kernel.sh "$b/linux" "$b" arm64 M="$mod" modules
 aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -pthread -I "$b/arm64/usr/include" \
 	-o "$out/linux_vmm" demo/linux_vmm.c
 cp "$b/arm64/arch/arm64/boot/Image" "$out/Image"
@@ -17,9 +21,10 @@ cp demo/linux_guest.sh "$2/linux_guest"
 rm -rf "$root"
 mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev"
 cp "$b/busybox-arm64" "$root/bin/busybox"
-for applet in sh mount nproc stty poweroff; do
+for applet in sh mount nproc stty poweroff insmod; do
 	ln -s busybox "$root/bin/$applet"
 done
 cp demo/linux-guest/init "$root/init"
+cp "$mod/unshare_test.ko" "$root/unshare_test.ko"
 (cd "$root" && find . | cpio -o -H newc --quiet) > "$out/initrd.cpio"
 rm -rf "$root"
