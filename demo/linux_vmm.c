@@ -85,6 +85,7 @@ static char *ram;		/* the VMM's mapping of the guest_memfd */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;	/* devices, conversions */
 static unsigned long nr_share, nr_unshare, hvc_bytes;
 static bool device_failed;
+static bool no_guest;		/* -T: the device test, no vCPU, no GIC */
 
 static void die(const char *what)
 {
@@ -357,8 +358,7 @@ static size_t load_file(const char *path, uint64_t off)
  * (in the last 2 MiB below the DMA pool), then private for a protected VM.
  * Return the kernel's entry point and the device tree's address.
  */
-static void setup_memory(const char *image, const char *initrd,
-			 const char *cmdline, uint64_t *entry, uint64_t *dtb)
+static void create_ram(void)
 {
 	struct kvm_create_guest_memfd gmem = {
 		.size = ram_size,
@@ -369,8 +369,6 @@ static void setup_memory(const char *image, const char *initrd,
 		.guest_phys_addr = RAM_IPA,
 		.memory_size = ram_size,
 	};
-	uint64_t text_offset, initrd_off = 64UL << 20, dtb_off;
-	size_t initrd_size;
 
 	gmem_fd = ioctl(vm_fd, KVM_CREATE_GUEST_MEMFD, &gmem);
 	if (gmem_fd < 0)
@@ -382,6 +380,15 @@ static void setup_memory(const char *image, const char *initrd,
 	slot.userspace_addr = (uintptr_t)ram;
 	if (ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION2, &slot))
 		die("KVM_SET_USER_MEMORY_REGION2");
+}
+
+static void setup_memory(const char *image, const char *initrd,
+			 const char *cmdline, uint64_t *entry, uint64_t *dtb)
+{
+	uint64_t text_offset, initrd_off = 64UL << 20, dtb_off;
+	size_t initrd_size;
+
+	create_ram();
 
 	/* Documentation/arch/arm64/booting.rst: the Image header */
 	load_file(image, 0);
@@ -520,6 +527,8 @@ static void set_irq(int spi, bool level)
 		.level = level,
 	};
 
+	if (no_guest)
+		return;
 	if (ioctl(vm_fd, KVM_IRQ_LINE, &irq))
 		die("KVM_IRQ_LINE");
 }
@@ -901,9 +910,88 @@ static void *vcpu_thread(void *arg)
 	}
 }
 
+/*
+ * The device's checks, without a guest: chains that the VMM builds on the
+ * transmit queue in shared RAM, each of which must stop the device (but
+ * the last), with one page of RAM made private.  Return 0 if all did.
+ */
+#define T_DESC		0x1000UL	/* offsets in RAM of the rings */
+#define T_AVAIL		0x2000UL
+#define T_USED		0x3000UL
+#define T_BUF		0x10000UL	/* 64 KiB and more, shared */
+#define T_PRIVATE	0x5000UL	/* the private page */
+
+static const struct device_case {
+	const char *what;
+	uint64_t desc;			/* where the descriptor table is */
+	struct virtq_desc d[2];		/* the chain, from descriptor 0 */
+	uint16_t head;
+	bool stops;
+} device_cases[] = {
+	{ "rings in a private page", T_PRIVATE,
+	  { { RAM_IPA + T_BUF, 16, 0, 0 } }, 0, true },
+	{ "a buffer in a private page", T_DESC,
+	  { { RAM_IPA + T_PRIVATE, 16, 0, 0 } }, 0, true },
+	{ "a buffer across a private page", T_DESC,
+	  { { RAM_IPA + T_PRIVATE - 8, 16, 0, 0 } }, 0, true },
+	{ "a buffer outside RAM", T_DESC,
+	  { { 0x1000, 16, 0, 0 } }, 0, true },
+	{ "a descriptor loop", T_DESC,
+	  { { RAM_IPA + T_BUF, 16, VIRTQ_DESC_F_NEXT, 1 },
+	    { RAM_IPA + T_BUF, 16, VIRTQ_DESC_F_NEXT, 0 } }, 0, true },
+	{ "a descriptor out of range", T_DESC,
+	  { { RAM_IPA + T_BUF, 16, 0, 0 } }, QUEUE_MAX, true },
+	{ "an oversized length", T_DESC,
+	  { { RAM_IPA + T_BUF, MAX_LEN + 1, 0, 0 } }, 0, true },
+	{ "a chain over the length limit", T_DESC,
+	  { { RAM_IPA + T_BUF, MAX_LEN, VIRTQ_DESC_F_NEXT, 1 },
+	    { RAM_IPA + T_BUF, 1, 0, 0 } }, 0, true },
+	{ "a good chain", T_DESC,
+	  { { RAM_IPA + T_BUF, 16, 0, 0 } }, 0, false },
+};
+
+static int device_test(void)
+{
+	int i, failed = 0;
+
+	create_ram();
+	if (convert(T_PRIVATE, page, true))
+		die("KVM_SET_MEMORY_ATTRIBUTES2 (a private page)");
+	memset(ram + T_BUF, 'x', 15);
+	ram[T_BUF + 15] = '\n';
+
+	for (i = 0; i < (int)(sizeof(device_cases) / sizeof(device_cases[0])); i++) {
+		const struct device_case *c = &device_cases[i];
+		uint16_t *avail = (uint16_t *)(ram + T_AVAIL);
+		bool stopped;
+
+		virtio_reset();
+		memset(ram + T_DESC, 0, 3 * page);
+		memcpy(ram + T_DESC, c->d, sizeof(c->d));
+		avail[1] = 1;
+		avail[2] = c->head;
+		vio.q[TX].num = QUEUE_MAX;
+		vio.q[TX].ready = 1;
+		vio.q[TX].desc = RAM_IPA + c->desc;
+		vio.q[TX].avail = RAM_IPA + T_AVAIL;
+		vio.q[TX].used = RAM_IPA + T_USED;
+		virtio_process();
+		stopped = vio.stopped;
+		printf("linux-vmm: device test: %s: %s\n", c->what,
+		       stopped ? "stopped" : "served");
+		fflush(stdout);
+		if (stopped != c->stops)
+			failed++;
+	}
+	printf("linux-vmm: device test: %d of %d cases as expected\n",
+	       i - failed, i);
+	return failed ? 1 : 0;
+}
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: linux_vmm [-D] [-c cpus] [-m MiB] [-t seconds] IMAGE INITRAMFS CMDLINE\n");
+	fprintf(stderr, "usage: linux_vmm [-D] [-c cpus] [-m MiB] [-t seconds] IMAGE INITRAMFS CMDLINE\n"
+			"       linux_vmm -T    (the virtio device's checks, without a guest)\n");
 	exit(2);
 }
 
@@ -915,16 +1003,17 @@ int main(int argc, char **argv)
 	struct timespec until;
 	double start;
 
-	while ((opt = getopt(argc, argv, "Dc:m:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "DTc:m:t:")) != -1) {
 		switch (opt) {
 		case 'D': protected_vm = false; break;
+		case 'T': no_guest = true; break;
 		case 'c': nr_cpus = atoi(optarg); break;
 		case 'm': ram_size = strtoul(optarg, NULL, 0) << 20; break;
 		case 't': timeout = atoi(optarg); break;
 		default: usage();
 		}
 	}
-	if (argc - optind != 3 || nr_cpus < 1 || nr_cpus > MAX_CPUS ||
+	if (argc - optind != (no_guest ? 0 : 3) || nr_cpus < 1 || nr_cpus > MAX_CPUS ||
 	    ram_size < (128UL << 20))
 		usage();
 	page = getpagesize();
@@ -937,6 +1026,8 @@ int main(int argc, char **argv)
 	vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, protected_vm ? KVM_VM_TYPE_ARM_PROTECTED : 0);
 	if (vm_fd < 0)
 		die("KVM_CREATE_VM");
+	if (no_guest)
+		return device_test();
 	setup_memory(argv[optind], argv[optind + 1], argv[optind + 2], &entry, &dtb);
 	create_vcpus(entry, dtb);
 	setup_gic();
