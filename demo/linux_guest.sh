@@ -62,10 +62,25 @@ result $? "protected: the guest unshared its test pages in place ($unshares MEM_
 dshares=$(field /tmp/linux_guest.default "MEM_SHARE")
 [ "${dshares:-1}" -eq 0 ]
 result $? "default: no MEM_SHARE"
-p=$(sed -n 's/^linux-vmm: .* after \([0-9.]*\) s.*/\1/p' /tmp/linux_guest.protected)
-q=$(sed -n 's/^linux-vmm: .* after \([0-9.]*\) s.*/\1/p' /tmp/linux_guest.default)
+# What the guest measured: boot to userspace, and the console's throughput.
+up() {
+	sed -n 's/^linux-guest: userspace after \([0-9.]*\) s.*/\1/p' "$1"
+}
+mibs() {
+	sed -n 's/^linux-guest: console throughput \([0-9.]*\) MiB.*/\1/p' "$1"
+}
+hundredths() {
+	echo "${1:-0}" | sed 's/^\([0-9]*\)\.\([0-9]\)$/\1\20/; s/\.//; s/^0*\([0-9]\)/\1/'
+}
+p=$(up /tmp/linux_guest.protected) q=$(up /tmp/linux_guest.default)
+qh=$(hundredths "$q")
+[ "$qh" -gt 0 ] || qh=1
+ratio=$(( $(hundredths "$p") * 100 / qh ))
 summary="protected VM: $shares pages shared and ${unshares:-?} unshared in place;"
-summary="$summary boot to power-off $p s, $q s as a default VM"
+summary="$summary userspace after ${p:-?} s, ${q:-?} s as a default VM"
+summary="$summary (x$((ratio / 100)).$((ratio / 10 % 10))$((ratio % 10)));"
+summary="$summary console $(mibs /tmp/linux_guest.protected) MiB/s,"
+summary="$summary $(mibs /tmp/linux_guest.default) MiB/s as a default VM"
 if [ "$failed" = 0 ]; then
 	echo "linux-guest: PASS: $summary"
 else

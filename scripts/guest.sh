@@ -21,7 +21,7 @@ cp demo/linux_guest.sh "$2/linux_guest"
 rm -rf "$root"
 mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev"
 cp "$b/busybox-arm64" "$root/bin/busybox"
-for applet in sh mount nproc stty poweroff insmod; do
+for applet in sh mount nproc stty poweroff insmod dd; do
 	ln -s busybox "$root/bin/$applet"
 done
 cp demo/linux-guest/init "$root/init"
