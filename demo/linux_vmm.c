@@ -33,9 +33,11 @@
  *   MEM_SHARE <n>, MEM_UNSHARE <n>, DMA pool <n> pages, hvc0 <bytes> bytes
  *
  * The exit status is 0 if the guest powered off and the device saw no bad
- * input.
+ * input.  With -T, the VMM runs no guest: it feeds the device bad chains
+ * of its own and checks that each stops it (device_test()).
  *
  * usage: linux_vmm [-D] [-c cpus] [-m MiB] [-t seconds] IMAGE INITRAMFS "CMDLINE"
+ *        linux_vmm -T
  */
 #define _GNU_SOURCE
 #include <errno.h>
