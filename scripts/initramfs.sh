@@ -14,6 +14,10 @@ for applet in sh mount dmesg sed grep cat date timeout poweroff reboot uname; do
 	ln -s busybox "$root/bin/$applet"
 done
 cp scripts/init "$root/init"
+# The VM that keeps the preempt notifiers' static key on (scripts/kvm_hold.c).
+if [ -x "$bin/kvm_hold" ]; then
+	cp "$bin/kvm_hold" "$root/bin/kvm_hold"
+fi
 grep '^[^#]' "$list" > "$root/tests.list"
 while read -r name _; do
 	mkdir -p "$(dirname "$root/kvm/$name")"

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Build, statically linked, the kvm selftests that a test list names.
+# Build, statically linked, the kvm selftests that a test list names, and
+# scripts/kvm_hold.c.
 #
 # usage: selftests.sh TREE KERNEL_OBJDIR OUT ARCH TEST_LIST
 set -eu
@@ -19,3 +20,5 @@ make -s -C "$src" -j"$(($(nproc) + 1))" \
 	ARCH="$arch" CROSS_COMPILE="$cross" OUTPUT="$out" \
 	KHDR_INCLUDES="-isystem $hdr" EXTRA_CFLAGS=-static LDFLAGS=-static \
 	$targets
+# The VM that scripts/init keeps alive while the tests run (kvm_hold.c).
+"${cross}gcc" -static -O2 -Wall -Wextra -isystem "$hdr" -o "$out/kvm_hold" scripts/kvm_hold.c
