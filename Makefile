@@ -74,7 +74,8 @@ run: deps $(TREE)/.git
 		$(B)/kselftest-arm64 tests/demo.list
 	sh scripts/boot.sh demo $(B)
 	grep -h -e 'kvm \[1\]' -e '^# \(gmem_demo\|setup\|step\|timing\|range\)' \
-		-e '^# # \(\[\|linux-\)' -e '^# linux-guest:' $(B)/logs/demo.log
+		-e '^# # \(\[\|linux-\)' -e '^# linux-guest:' $(B)/logs/demo.log | \
+		sed 's/^# //; s/^# //'
 	sh scripts/verdict.sh tests/expected $(B)/logs/demo.log
 
 # The stage-2 fault benchmark (bench/s2_fault_bench.c): the same boot in
