@@ -67,8 +67,7 @@ test: deps check legs
 run: deps $(TREE)/.git
 	sh scripts/kernel.sh $(TREE) $(B) arm64
 	sh scripts/selftests.sh $(TREE) $(B)/arm64 $(B)/kselftest-arm64 arm64 tests/demo.list
-	aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -I $(B)/arm64/usr/include \
-		-o $(B)/kselftest-arm64/gmem_demo demo/gmem_demo.c
+	sh scripts/cc.sh arm64 $(B)/arm64 $(B)/kselftest-arm64/gmem_demo demo/gmem_demo.c
 	sh scripts/guest.sh $(B) $(B)/kselftest-arm64
 	sh scripts/initramfs.sh $(B)/initramfs-demo.cpio $(B)/busybox-arm64 \
 		$(B)/kselftest-arm64 tests/demo.list
@@ -82,8 +81,7 @@ run: deps $(TREE)/.git
 # kvm-arm.mode=nvhe and in classic nVHE protected mode, and the ratio.
 define s2_bench
 	mkdir -p $(B)/bench
-	aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -I $(B)/arm64/usr/include \
-		-o $(B)/bench/s2_fault_bench bench/s2_fault_bench.c
+	sh scripts/cc.sh arm64 $(B)/arm64 $(B)/bench/s2_fault_bench bench/s2_fault_bench.c
 	printf 's2_fault_bench\ns2_fault_bench -p\n' > $(B)/bench/s2-list
 	sh scripts/initramfs.sh $(B)/initramfs-s2bench.cpio $(B)/busybox-arm64 \
 		$(B)/bench $(B)/bench/s2-list
@@ -97,8 +95,7 @@ endef
 bench: deps $(TREE)/.git
 	sh scripts/kernel.sh $(TREE) $(B) arm64
 	mkdir -p $(B)/bench
-	aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -I $(B)/arm64/usr/include \
-		-o $(B)/bench/gmem_bench bench/gmem_bench.c
+	sh scripts/cc.sh arm64 $(B)/arm64 $(B)/bench/gmem_bench bench/gmem_bench.c
 	echo gmem_bench > $(B)/bench/list
 	sh scripts/initramfs.sh $(B)/initramfs-bench.cpio $(B)/busybox-arm64 \
 		$(B)/bench $(B)/bench/list

@@ -16,32 +16,37 @@ mem=${QEMU_MEM:-2G}
 common="panic=-1 quiet kvmtest.timeout=$limit rcupdate.rcu_cpu_stall_suppress=1 nowatchdog"
 common="$common sysctl.debug.exception-trace=1"
 
+# Each leg in one line: its KVM mode arguments, the kernel line that says
+# KVM started in that mode, and what differs from the defaults (kernel
+# flavour, initramfs, memory, extra arguments: the debug leg, with KASAN
+# and lockdep, fuzzes longest, see scripts/init).
+vhe_ok='kvm [1]: VHE mode initialized successfully'
+nvhe_ok='Hyp nVHE mode initialized successfully'
+hvhe_ok='Protected hVHE mode initialized successfully'
+pnvhe_ok='Protected nVHE mode initialized successfully'
+nvhe='kvm-arm.mode=nvhe' hvhe='kvm-arm.mode=protected'
+pnvhe='kvm-arm.mode=protected id_aa64mmfr1.vh=0 arm64_sw.hvhe=0'
+flavour=arm64 initramfs=initramfs-arm64.cpio extra=
 case $leg in
-vhe|debug|bench)
-	mode= want='kvm [1]: VHE mode initialized successfully' ;;
-nvhe|s2bench-nvhe)
-	mode='kvm-arm.mode=nvhe' want='Hyp nVHE mode initialized successfully' ;;
-protected|demo)
-	mode='kvm-arm.mode=protected'
-	want='Protected hVHE mode initialized successfully' ;;
-protected-nvhe|s2bench-protected-nvhe)
-	mode='kvm-arm.mode=protected id_aa64mmfr1.vh=0 arm64_sw.hvhe=0'
-	want='Protected nVHE mode initialized successfully' ;;
-x86)
-	mode= want='kvm_amd: Nested Paging enabled' ;;
-*)
-	echo "boot.sh: unknown leg $leg" >&2; exit 1 ;;
+vhe)		mode= want=$vhe_ok ;;
+debug)		mode= want=$vhe_ok flavour=arm64-debug extra=kvmtest.fuzz=150 ;;
+bench)		mode= want=$vhe_ok initramfs=initramfs-bench.cpio \
+		mem=${QEMU_MEM:-4G} ;;
+nvhe)		mode=$nvhe want=$nvhe_ok ;;
+s2bench-nvhe)	mode=$nvhe want=$nvhe_ok initramfs=initramfs-s2bench.cpio ;;
+protected)	mode=$hvhe want=$hvhe_ok ;;
+demo)		mode=$hvhe want=$hvhe_ok initramfs=initramfs-demo.cpio ;;
+protected-nvhe)	mode=$pnvhe want=$pnvhe_ok ;;
+s2bench-protected-nvhe)
+		mode=$pnvhe want=$pnvhe_ok initramfs=initramfs-s2bench.cpio ;;
+x86)		mode= want='kvm_amd: Nested Paging enabled' flavour=x86_64 \
+		initramfs=initramfs-x86_64.cpio ;;
+*)		echo "boot.sh: unknown leg $leg" >&2; exit 1 ;;
 esac
-
-kernel=$b/arm64/arch/arm64/boot/Image initramfs=$b/initramfs-arm64.cpio
-# The debug leg (KASAN, lockdep) fuzzes longest: see scripts/init.
-[ "$leg" = debug ] && kernel=$b/arm64-debug/arch/arm64/boot/Image \
-	common="$common kvmtest.fuzz=150"
-[ "$leg" = demo ] && initramfs=$b/initramfs-demo.cpio
-[ "$leg" = bench ] && initramfs=$b/initramfs-bench.cpio mem=${QEMU_MEM:-4G}
-case $leg in s2bench-*) initramfs=$b/initramfs-s2bench.cpio ;; esac
+common="$common${extra:+ $extra}"
+kernel=$b/$flavour/arch/arm64/boot/Image initramfs=$b/$initramfs
 if [ "$leg" = x86 ]; then
-	kernel=$b/x86_64/arch/x86/boot/bzImage initramfs=$b/initramfs-x86_64.cpio
+	kernel=$b/x86_64/arch/x86/boot/bzImage
 	# Without ACPI there is no HPET or PM timer to calibrate the TSC
 	# against, and calibrating against the PIT fails when TCG runs
 	# slowly: KVM then has no TSC frequency.  TCG's TSC is the host's.

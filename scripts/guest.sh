@@ -14,8 +14,7 @@ mkdir -p "$out"
 cp demo/linux-guest/Kbuild demo/linux-guest/unshare_test.c "$mod"
 sh scripts/kernel.sh "$b/linux" "$b" arm64 modules
 sh scripts/kernel.sh "$b/linux" "$b" arm64 M="$mod" modules
-aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -pthread -I "$b/arm64/usr/include" \
-	-o "$out/linux_vmm" demo/linux_vmm.c
+sh scripts/cc.sh arm64 "$b/arm64" "$out/linux_vmm" demo/linux_vmm.c -pthread
 cp "$b/arm64/arch/arm64/boot/Image" "$out/Image"
 cp demo/linux_guest.sh "$2/linux_guest"
 rm -rf "$root"

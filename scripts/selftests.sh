@@ -21,4 +21,4 @@ make -s -C "$src" -j"$(($(nproc) + 1))" \
 	KHDR_INCLUDES="-isystem $hdr" EXTRA_CFLAGS=-static LDFLAGS=-static \
 	$targets
 # The VM that scripts/init keeps alive while the tests run (kvm_hold.c).
-"${cross}gcc" -static -O2 -Wall -Wextra -isystem "$hdr" -o "$out/kvm_hold" scripts/kvm_hold.c
+sh scripts/cc.sh "$arch" "$2" "$out/kvm_hold" scripts/kvm_hold.c
