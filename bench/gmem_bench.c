@@ -321,6 +321,8 @@ static int bench_fault(const struct opts *o)
 	       ratio[IN_ORDER], met(goal_met[FAULT]));
 	r = 0;
 out:
+	free(touch_order);
+	touch_order = NULL;
 	close(vm_fd);
 	return r;
 }
