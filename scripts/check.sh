@@ -1,5 +1,5 @@
 #!/bin/sh
-# Hygiene of the series: checkpatch --strict on every patch of series/
+# Hygiene of the series: checkpatch --strict on every patch of series/*/
 # (an error fails), then the KVM objects of every prefix of the tree's
 # series are built for arm64 and x86_64, so that each patch builds on its
 # own (the whole kernel of the last one is built by the test kernels).
@@ -8,7 +8,7 @@
 set -eu
 tree=$1 b=$2
 fail=0
-for p in series/[0-9][0-9][0-9][0-9]-*.patch; do
+for p in series/*/[0-9][0-9][0-9][0-9]-*.patch; do
 	case ${p##*/} in 0000-*) continue ;; esac
 	[ -e "$p" ] || continue
 	# Debian's python3 (with python3-ply and python3-git) for checkpatch's SPDX check.

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Rebuild the kernel tree: the pinned Debian base, one commit tagged
-# "base", then every patch of series/ applied with git am.
+# "base", then every series of series/ (one directory each, applied in
+# the order of their names) with git am.  A branch named after each
+# series but the last marks its last patch, for export.sh.
 #
 # usage: tree.sh TREE
 # Refuses to throw away work: a tree with uncommitted changes, or with
@@ -53,15 +55,20 @@ fi
 git -C "$tree" am --abort >/dev/null 2>&1 || true
 git -C "$tree" checkout -q -f -B main base
 git -C "$tree" clean -q -fdx -e '/tools/arch/*/include/generated/'
-n=0
-for p in "$series"/[0-9][0-9][0-9][0-9]-*.patch; do
-	[ -e "$p" ] || continue
-	case ${p##*/} in 0000-*) continue ;; esac
-	if ! git -C "$tree" am -q --committer-date-is-author-date "$p" >/dev/null 2>&1; then
-		git -C "$tree" am --abort >/dev/null 2>&1 || true
-		die "series/${p##*/} does not apply on top of the previous patches"
-	fi
-	n=$((n + 1))
+n=0 log=
+for d in "$series"/*/; do
+	s=$(basename "$d")
+	[ -z "$log" ] || git -C "$tree" branch -f "${log##* }" >/dev/null
+	for p in "$d"[0-9][0-9][0-9][0-9]-*.patch; do
+		[ -e "$p" ] || continue
+		case ${p##*/} in 0000-*) continue ;; esac
+		if ! git -C "$tree" am -q --committer-date-is-author-date "$p" >/dev/null 2>&1; then
+			git -C "$tree" am --abort >/dev/null 2>&1 || true
+			die "series/$s/${p##*/} does not apply on top of the previous patches"
+		fi
+		n=$((n + 1))
+	done
+	log="$log $s"
 done
 git -C "$tree" tag -f series >/dev/null
-echo "  TREE    $tree: base + $n patches"
+echo "  TREE    $tree: base +$log, $n patches"
