@@ -55,10 +55,11 @@ fi
 git -C "$tree" am --abort >/dev/null 2>&1 || true
 git -C "$tree" checkout -q -f -B main base
 git -C "$tree" clean -q -fdx -e '/tools/arch/*/include/generated/'
-n=0 log=
+n=0 prev= names=
 for d in "$series"/*/; do
 	s=$(basename "$d")
-	[ -z "$log" ] || git -C "$tree" branch -f "${log##* }" >/dev/null
+	# The previous series ends here.
+	[ -z "$prev" ] || git -C "$tree" branch -f "$prev" >/dev/null
 	for p in "$d"[0-9][0-9][0-9][0-9]-*.patch; do
 		[ -e "$p" ] || continue
 		case ${p##*/} in 0000-*) continue ;; esac
@@ -68,7 +69,7 @@ for d in "$series"/*/; do
 		fi
 		n=$((n + 1))
 	done
-	log="$log $s"
+	prev=$s names="$names $s"
 done
 git -C "$tree" tag -f series >/dev/null
-echo "  TREE    $tree: base +$log, $n patches"
+echo "  TREE    $tree: base +$names, $n patches"
