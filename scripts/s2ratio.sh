@@ -1,53 +1,76 @@
 #!/bin/sh
-# The stage-2 fault benchmark's verdict: the median ns per fault in
-# classic nVHE protected mode over nVHE, from the console logs of the two
-# boots, for each kind of round that bench/s2_fault_bench.c prints.
-# Goal: <= 1.5.  And the fault of a protected VM on its private memory,
-# which protected mode donates to the guest, over the fault of a default
-# VM in nVHE (fresh pages in both): goal <= 1.3.  The ratio of the best rounds is shown too: other load on
-# the machine only slows rounds down, and the two boots do not share it.
-# A leg whose worst round took over 1.25 times its best is called noisy.
-# Exit status 0 when both legs booted in their mode and measured, whether
-# or not the goal was met.
+# The stage-2 fault benchmark's verdict, from the console logs of pairs of
+# boots made in turn (nVHE, then classic nVHE protected mode): for each
+# kind of round that bench/s2_fault_bench.c prints, the median ns per
+# fault of the protected boot over that of the nVHE boot before it, for
+# each pair.  Goal: <= 1.5.  And the fault of a protected VM on its
+# private memory, which protected mode donates to the guest, over the
+# fault of a default VM in nVHE (fresh pages in both): goal <= 1.3.
+# Each ratio is given as the median over the pairs, with its min and max;
+# when they spread wider than the median lies from the goal, the verdict
+# is "noisy, no figure".  Exit status 0 when every boot came up in its
+# mode and measured, whether or not the goals were met.
 #
-# usage: s2ratio.sh NVHE_LOG PROTECTED_NVHE_LOG
+# usage: s2ratio.sh NVHE_LOG PROTECTED_NVHE_LOG [NVHE_LOG PROTECTED_NVHE_LOG]...
 set -eu
-for log in "$1" "$2"; do
+if [ $# -eq 0 ] || [ $(($# % 2)) -ne 0 ]; then
+	echo "usage: s2ratio.sh NVHE_LOG PROTECTED_NVHE_LOG..." >&2
+	exit 1
+fi
+for log; do
 	if ! grep -q '^# kvmtest: kvm-mode ok' "$log"; then
 		echo "s2ratio.sh: $log: the leg did not boot in its KVM mode" >&2
 		exit 1
 	fi
 done
-awk -v goal=1.5 '
-FNR == 1 { leg++; name = leg == 1 ? "nvhe" : "protected-nvhe" }
-/^# (s2|error)/ { line = $0; sub(/^# /, "", line); print name ": " line }
+awk '
+function sort(a, n,    i, j, t) {
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+			t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+		}
+}
+# The ratios r[1..n] against goal: the line that says what they show.
+function verdict(what, r, n, goal,    m, d, v) {
+	sort(r, n)
+	m = n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2
+	d = m > goal ? m - goal : goal - m
+	v = r[n] - r[1] > d ? "noisy, no figure" : m <= goal ? "met" : "NOT met"
+	printf "%s: ratio %.2f, min %.2f, max %.2f over %d pairs (goal <= %s): %s\n",
+	       what, m, r[1], r[n], n, goal, v
+}
+FNR == 1 { boot++; pair = int((boot + 1) / 2); prot = boot % 2 == 0 }
+/^# (s2|error)/ {
+	line = $0; sub(/^# /, "", line)
+	print (prot ? "protected-nvhe " : "nvhe ") pair ": " line
+}
 # "# s2: KIND: median NS ns/fault, N faults/s; best NS ns/fault, worst NS ns/fault (...)"
-$2 == "s2:" && $4 == "median" && $9 == "best" && $12 == "worst" {
-	k = $3; sub(/:$/, "", k); ns[k, leg] = $5; best[k, leg] = $10
-	if ($13 > 1.25 * $10) noisy[k] = noisy[k] " " name
+$2 == "s2:" && $4 == "median" {
+	k = $3; sub(/:$/, "", k); ns[k, pair, prot] = $5
 	if (!(k in seen)) { seen[k] = 1; kinds[++nk] = k }
 }
 END {
-	n = 0
+	pairs = boot / 2
 	for (i = 1; i <= nk; i++) {
-		k = kinds[i]
-		if (!((k, 1) in ns) || !((k, 2) in ns))
-			continue
-		r = ns[k, 2] / ns[k, 1]
-		printf "s2 fault %s: nvhe %d ns, protected-nvhe %d ns: ratio %.2f (goal <= %s): %s; best rounds: %.2f%s\n",
-		       k, ns[k, 1], ns[k, 2], r, goal, r <= goal ? "met" : "NOT met",
-		       best[k, 2] / best[k, 1],
-		       (k in noisy) ? "; noisy:" noisy[k] : ""
-		n++
+		k = kinds[i]; n = 0
+		for (p = 1; p <= pairs; p++)
+			if ((k, p, 0) in ns && (k, p, 1) in ns) {
+				r[++n] = ns[k, p, 1] / ns[k, p, 0]
+				printf "s2 fault %s, pair %d: nvhe %d ns, protected-nvhe %d ns: %.2f\n",
+				       k, p, ns[k, p, 0], ns[k, p, 1], r[n]
+			}
+		if (n)
+			verdict("s2 fault " k ", protected-nvhe / nvhe", r, n, 1.5)
+		figures += n
 	}
-	if (("private", 2) in ns && ("fresh", 1) in ns) {
-		r = ns["private", 2] / ns["fresh", 1]
-		printf "s2 fault of a protected VM, donated (protected-nvhe) / default VM (nvhe): %d / %d ns: ratio %.2f (goal <= 1.3): %s; best rounds: %.2f\n",
-		       ns["private", 2], ns["fresh", 1], r, r <= 1.3 ? "met" : "NOT met",
-		       best["private", 2] / best["fresh", 1]
-	}
-	if (n == 0) {
-		print "s2ratio.sh: no figures in both logs" > "/dev/stderr"
+	n = 0
+	for (p = 1; p <= pairs; p++)
+		if (("private", p, 1) in ns && ("fresh", p, 0) in ns)
+			r[++n] = ns["private", p, 1] / ns["fresh", p, 0]
+	if (n)
+		verdict("s2 fault of a protected VM, donated (protected-nvhe) / default VM (nvhe)", r, n, 1.3)
+	if (!figures) {
+		print "s2ratio.sh: no figures in both logs of any pair" > "/dev/stderr"
 		exit 1
 	}
-}' "$1" "$2"
+}' "$@"
