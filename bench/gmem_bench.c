@@ -484,7 +484,7 @@ static int bench_convert(const struct opts *o, int pvm_fd)
 	}
 	conv = best(t, o->conv_runs);
 	ratio = (double)conv / copy;
-	goal_met[CONVERT] = ratio <= 0.5;
+	goal_met[CONVERT] = ratio <= 0.5 ? MET : NOT_MET;
 
 	printf("convert: %lu MiB%s, %lu chunks of 2 MiB, each to private then to shared, mapped and populated; best of %d runs\n",
 	       o->conv_mib,
@@ -630,8 +630,8 @@ static int bench_state(const struct opts *o, int pvm_fd)
 	alternating = ((long)converted.active - (long)before.active) *
 		      (long)before.objsize / n;
 	resolution = (long)before.per_slab * before.objsize / n;
-	goal_met[STATE_UNIFORM] = uniform <= 1024;
-	goal_met[STATE_RUNS] = alternating <= 64 * 1024;
+	goal_met[STATE_UNIFORM] = uniform <= 1024 ? MET : NOT_MET;
+	goal_met[STATE_RUNS] = alternating <= 64 * 1024 ? MET : NOT_MET;
 
 	printf("state: maple_node %lu B objects, %lu per slab; active_objs %lu before, %lu created, %lu converted\n",
 	       before.objsize, before.per_slab, before.active, created.active,
