@@ -14,7 +14,8 @@ ARCHES   := $(sort $(foreach l,$(LEGS),$(call arch,$(l))))
 FLAVOURS := $(sort $(foreach l,$(LEGS),$(call flavour,$(l))) \
 		   $(if $(filter arm64,$(ARCHES)),arm64))
 
-.PHONY: all deps tree export kernels selftests initramfs legs test check run bench bench-s2 stress clean
+.PHONY: all deps tree export kernels selftests initramfs legs test check run bench bench-s2 bench-linux \
+	stress clean
 
 all: kernels
 
@@ -116,6 +117,23 @@ bench: deps $(TREE)/.git
 bench-s2: deps $(TREE)/.git
 	sh scripts/kernel.sh $(TREE) $(B) arm64
 	$(s2_bench)
+
+# The Linux guest's boot time, protected / default VM (goal <= 1.5): in
+# one boot of each leg of BENCH_LEGS, PAIRS boots of the guest as a
+# protected VM and as a default VM, in turn (demo/linux_guest.sh -b).
+BENCH_LEGS ?= vhe nvhe protected protected-nvhe
+bench-linux: deps $(TREE)/.git
+	sh scripts/kernel.sh $(TREE) $(B) arm64
+	sh scripts/guest.sh $(B) $(B)/kselftest-arm64
+	mkdir -p $(B)/bench
+	echo "linux_guest -b $(PAIRS)" > $(B)/bench/linux-list
+	sh scripts/initramfs.sh $(B)/initramfs-linuxbench.cpio $(B)/busybox-arm64 \
+		$(B)/kselftest-arm64 $(B)/bench/linux-list
+	for leg in $(BENCH_LEGS); do \
+		INITRAMFS=$(B)/initramfs-linuxbench.cpio sh scripts/boot.sh $$leg $(B) && \
+		cp $(B)/logs/$$leg.log $(B)/logs/linux-bench-$$leg.log || exit; \
+	done
+	sh scripts/bootratio.sh $(foreach l,$(BENCH_LEGS),$(B)/logs/linux-bench-$(l).log)
 
 # One selftest N times in one boot of a leg, e.g.
 #   make stress LEG=vhe TEST=stage2_remap_test N=500

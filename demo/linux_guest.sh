@@ -3,6 +3,10 @@
 # as a protected VM and as a default one, and check the guest's log (a
 # kselftest-style test: TAP on stdout, exit status 0 on success).
 #
+# With -b PAIRS it only times the boot instead: PAIRS protected and
+# default boots in turn, each pair's times on a "linux-bench:" line
+# (scripts/bootratio.sh gives their ratio).
+#
 # Files in linux_guest.d beside this script: linux_vmm, Image, initrd.cpio.
 d=$(dirname "$0")/linux_guest.d
 cmdline="console=ttyAMA0 rdinit=/init panic=-1"
@@ -29,7 +33,37 @@ field() {
 	sed -n "s/^linux-vmm: .*$2 \([0-9.]*\).*/\1/p" "$1"
 }
 
+# boot TYPE LOG: run the guest as a protected or a default VM
+boot() {
+	opt=
+	[ "$1" = default ] && opt=-D
+	"$d/linux_vmm" $opt -c 2 -t 120 "$d/Image" "$d/initrd.cpio" "$cmdline" > "$2" 2>&1
+}
+
+# When the guest's userspace started, in seconds
+up() {
+	sed -n 's/^linux-guest: userspace after \([0-9.]*\) s.*/\1/p' "$1"
+}
+
 echo "TAP version 13"
+if [ "${1:-}" = -b ]; then
+	pairs=$2 pair=0
+	echo "1..$((2 * pairs))"
+	while [ "$pair" -lt "$pairs" ]; do
+		pair=$((pair + 1))
+		for type in protected default; do
+			boot $type /tmp/linux_guest.$type
+			rc=$?
+			[ -n "$(up /tmp/linux_guest.$type)" ] || rc=1
+			[ "$rc" = 0 ] || sed 's/^/# /' /tmp/linux_guest.$type
+			result $rc "$type: boot $pair powers off and says when userspace started"
+		done
+		echo "linux-bench: pair $pair: protected $(up /tmp/linux_guest.protected) s," \
+		     "default $(up /tmp/linux_guest.default) s"
+	done
+	[ "$failed" = 0 ]
+	exit
+fi
 echo "1..14"
 # The device's checks first: bad rings and buffers stop it, a good one not.
 "$d/linux_vmm" -T > /tmp/linux_guest.device 2>&1
@@ -37,9 +71,7 @@ result $? "the virtio console stops on each bad chain and serves a good one"
 sed 's/^/# /' /tmp/linux_guest.device
 for type in protected default; do
 	log=/tmp/linux_guest.$type
-	opt=
-	[ $type = default ] && opt=-D
-	"$d/linux_vmm" $opt -c 2 -t 120 "$d/Image" "$d/initrd.cpio" "$cmdline" > "$log" 2>&1
+	boot $type "$log"
 	result $? "$type: the guest powers off and the VMM saw no bad input"
 	sed 's/^/# /' "$log"
 	check "$log" 'Reserved memory: created restricted DMA pool' \
@@ -63,9 +95,6 @@ dshares=$(field /tmp/linux_guest.default "MEM_SHARE")
 [ "${dshares:-1}" -eq 0 ]
 result $? "default: no MEM_SHARE"
 # What the guest measured: boot to userspace, and the console's throughput.
-up() {
-	sed -n 's/^linux-guest: userspace after \([0-9.]*\) s.*/\1/p' "$1"
-}
 mibs() {
 	sed -n 's/^linux-guest: console throughput \([0-9.]*\) MiB.*/\1/p' "$1"
 }

@@ -14,14 +14,19 @@
  *
  *  - the CPUs (-c), started with PSCI 0.2 over HVC, and a GICv3 and the
  *    architected timer, both emulated by KVM;
- *  - an SBSA UART at UART_IPA, transmit only, for the kernel's log;
+ *  - an SBSA UART at UART_IPA, transmit only, for the kernel's log.  No
+ *    "earlycon" in a protected guest's command line: earlycon maps the
+ *    UART through the fixmap, before the guest's pkvm driver declares its
+ *    MMIO to the hypervisor (MMIO_GUARD, which it does in ioremap()), and
+ *    the hypervisor answers an access to an undeclared frame with an
+ *    abort, which kills the guest before it has a console;
  *  - a virtio-mmio (v2) console at VIRTIO_IPA offering VIRTIO_F_VERSION_1
  *    and VIRTIO_F_ACCESS_PLATFORM, bound to a restricted-dma-pool, so that
  *    every ring and buffer lives in pages the guest shared.  The device
  *    reads and writes them in place through the VMM's mapping of the
  *    guest_memfd and checks every access: a private page, a descriptor
- *    loop or an oversized length stops the device with a message.  It
- *    echoes what the guest writes.
+ *    loop, an oversized length or a readable buffer after a writable one
+ *    stops the device with a message.  It echoes what the guest writes.
  *
  * MEM_SHARE and MEM_UNSHARE reach the VMM through the SMCCC filter
  * (KVM_SMCCC_FILTER_FWD_TO_USER): it converts the page with
@@ -575,6 +580,7 @@ static int virtq_pop(int qi, size_t (*fn)(char *buf, uint32_t len, bool writable
 	uint16_t *avail = guest_ptr(q->avail, 4 + 2 * q->num);
 	struct virtq_desc *desc = guest_ptr(q->desc, 16 * q->num);
 	uint32_t total = 0, n = 0;
+	bool writable = false;
 	uint16_t head, i;
 
 	if (!avail || !desc) {
@@ -600,13 +606,19 @@ static int virtq_pop(int qi, size_t (*fn)(char *buf, uint32_t len, bool writable
 			virtio_fail("queue %d: a chain of more than %u bytes", qi, MAX_LEN);
 			return -1;
 		}
+		if (writable && !(d.flags & VIRTQ_DESC_F_WRITE)) {
+			virtio_fail("queue %d: descriptor %u is readable after a writable one",
+				    qi, i);
+			return -1;
+		}
+		writable = d.flags & VIRTQ_DESC_F_WRITE;
 		buf = guest_ptr(d.addr, d.len);
 		if (!buf) {
 			virtio_fail("queue %d: buffer at 0x%lx (%u bytes) is not in shared memory",
 				    qi, (unsigned long)d.addr, d.len);
 			return -1;
 		}
-		*written += fn(buf, d.len, d.flags & VIRTQ_DESC_F_WRITE);
+		*written += fn(buf, d.len, writable);
 		if (!(d.flags & VIRTQ_DESC_F_NEXT))
 			break;
 		i = d.next;
@@ -956,6 +968,9 @@ static const struct device_case {
 	{ "a chain over the length limit", T_DESC,
 	  { { RAM_IPA + T_BUF, MAX_LEN, VIRTQ_DESC_F_NEXT, 1 },
 	    { RAM_IPA + T_BUF, 1, 0, 0 } }, 0, true },
+	{ "a readable buffer after a writable one", T_DESC,
+	  { { RAM_IPA + T_BUF, 16, VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 1 },
+	    { RAM_IPA + T_BUF, 16, 0, 0 } }, 0, true },
 	{ "a good chain", T_DESC,
 	  { { RAM_IPA + T_BUF, 16, 0, 0 } }, 0, false },
 };

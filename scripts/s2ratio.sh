@@ -6,9 +6,8 @@
 # each pair.  Goal: <= 1.5.  And the fault of a protected VM on its
 # private memory, which protected mode donates to the guest, over the
 # fault of a default VM in nVHE (fresh pages in both): goal <= 1.3.
-# Each ratio is given as the median over the pairs, with its min and max;
-# when they spread wider than the median lies from the goal, the verdict
-# is "noisy, no figure".  Exit status 0 when every boot came up in its
+# Each ratio is given as the median over the pairs, with its min and max
+# (scripts/ratio.awk).  Exit status 0 when every boot came up in its
 # mode and measured, whether or not the goals were met.
 #
 # usage: s2ratio.sh NVHE_LOG PROTECTED_NVHE_LOG [NVHE_LOG PROTECTED_NVHE_LOG]...
@@ -23,22 +22,7 @@ for log; do
 		exit 1
 	fi
 done
-awk '
-function sort(a, n,    i, j, t) {
-	for (i = 2; i <= n; i++)
-		for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
-			t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
-		}
-}
-# The ratios r[1..n] against goal: the line that says what they show.
-function verdict(what, r, n, goal,    m, d, v) {
-	sort(r, n)
-	m = n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2
-	d = m > goal ? m - goal : goal - m
-	v = r[n] - r[1] > d ? "noisy, no figure" : m <= goal ? "met" : "NOT met"
-	printf "%s: ratio %.2f, min %.2f, max %.2f over %d pairs (goal <= %s): %s\n",
-	       what, m, r[1], r[n], n, goal, v
-}
+awk "$(cat "$(dirname "$0")/ratio.awk")"'
 FNR == 1 { boot++; pair = int((boot + 1) / 2); prot = boot % 2 == 0 }
 /^# (s2|error)/ {
 	line = $0; sub(/^# /, "", line)

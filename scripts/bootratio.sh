@@ -1,0 +1,39 @@
+#!/bin/sh
+# The Linux guest's boot-time verdict, from the console logs of boots of
+# the legs that ran "linux_guest -b PAIRS" (make bench-linux): for each
+# leg, the time to the guest's userspace as a protected VM over that as a
+# default VM booted right after it, for each pair, and their median with
+# its min and max (scripts/ratio.awk).  Goal: <= 1.5.  Exit status 0 when
+# every leg came up in its KVM mode and every guest booted.
+#
+# usage: bootratio.sh LOG...     (LOG: BUILD/logs/linux-bench-LEG.log)
+set -eu
+if [ $# -eq 0 ]; then
+	echo "usage: bootratio.sh LOG..." >&2
+	exit 1
+fi
+for log; do
+	if ! grep -q '^# kvmtest: kvm-mode ok' "$log"; then
+		echo "bootratio.sh: $log: the leg did not boot in its KVM mode" >&2
+		exit 1
+	fi
+	if grep -q '^# not ok' "$log" || ! grep -q '^ok .* linux_guest' "$log"; then
+		echo "bootratio.sh: $log: a guest did not boot (see the log)" >&2
+		exit 1
+	fi
+done
+awk "$(cat "$(dirname "$0")/ratio.awk")"'
+FNR == 1 {
+	if (n)
+		verdict("linux guest to userspace, protected / default VM, " leg, r, n, 1.5)
+	n = 0; leg = FILENAME; sub(/.*linux-bench-/, "", leg); sub(/\.log$/, "", leg)
+}
+# "# linux-bench: pair K: protected P s, default Q s"
+$2 == "linux-bench:" && $6 > 0 && $9 > 0 {
+	r[++n] = $6 / $9
+	printf "%s: pair %d: protected %s s, default %s s: %.2f\n", leg, $4, $6, $9, r[n]
+}
+END {
+	if (n)
+		verdict("linux guest to userspace, protected / default VM, " leg, r, n, 1.5)
+}' "$@"
