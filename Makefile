@@ -121,6 +121,7 @@ bench-s2: deps $(TREE)/.git
 # The Linux guest's boot time, protected / default VM (goal <= 1.5): in
 # one boot of each leg of BENCH_LEGS, PAIRS boots of the guest as a
 # protected VM and as a default VM, in turn (demo/linux_guest.sh -b).
+# Each leg's log is kept as logs/linux-bench-LEG.log.
 BENCH_LEGS ?= vhe nvhe protected protected-nvhe
 bench-linux: deps $(TREE)/.git
 	sh scripts/kernel.sh $(TREE) $(B) arm64
@@ -130,7 +131,8 @@ bench-linux: deps $(TREE)/.git
 	sh scripts/initramfs.sh $(B)/initramfs-linuxbench.cpio $(B)/busybox-arm64 \
 		$(B)/kselftest-arm64 $(B)/bench/linux-list
 	for leg in $(BENCH_LEGS); do \
-		INITRAMFS=$(B)/initramfs-linuxbench.cpio sh scripts/boot.sh $$leg $(B) && \
+		INITRAMFS=$(B)/initramfs-linuxbench.cpio TEST_TIMEOUT=$$((60 * $(PAIRS) + 120)) \
+			sh scripts/boot.sh $$leg $(B) && \
 		cp $(B)/logs/$$leg.log $(B)/logs/linux-bench-$$leg.log || exit; \
 	done
 	sh scripts/bootratio.sh $(foreach l,$(BENCH_LEGS),$(B)/logs/linux-bench-$(l).log)

@@ -45,6 +45,15 @@ up() {
 	sed -n 's/^linux-guest: userspace after \([0-9.]*\) s.*/\1/p' "$1"
 }
 
+usage() {
+	echo "usage: linux_guest [-b PAIRS]" >&2
+	exit 2
+}
+case ${1:-}:${2:-} in
+: | -b:[0-9]*) ;;
+*) usage ;;
+esac
+case ${2:-} in *[!0-9]*) usage ;; esac
 echo "TAP version 13"
 if [ "${1:-}" = -b ]; then
 	pairs=$2 pair=0

@@ -4,7 +4,8 @@
 # leg, the time to the guest's userspace as a protected VM over that as a
 # default VM booted right after it, for each pair, and their median with
 # its min and max (scripts/ratio.awk).  Goal: <= 1.5.  Exit status 0 when
-# every leg came up in its KVM mode and every guest booted.
+# every leg came up in its KVM mode and every guest booted and
+# said when its userspace started.
 #
 # usage: bootratio.sh LOG...     (LOG: BUILD/logs/linux-bench-LEG.log)
 set -eu
@@ -23,9 +24,18 @@ for log; do
 	fi
 done
 awk "$(cat "$(dirname "$0")/ratio.awk")"'
+# The verdict of the leg read so far; none is an error.
+function leg_done() {
+	if (!n) {
+		print "bootratio.sh: " leg ": no boot times in the log" > "/dev/stderr"
+		failed = 1
+		return
+	}
+	verdict("linux guest to userspace, protected / default VM, " leg, r, n, 1.5)
+}
 FNR == 1 {
-	if (n)
-		verdict("linux guest to userspace, protected / default VM, " leg, r, n, 1.5)
+	if (leg != "")
+		leg_done()
 	n = 0; leg = FILENAME; sub(/.*linux-bench-/, "", leg); sub(/\.log$/, "", leg)
 }
 # "# linux-bench: pair K: protected P s, default Q s"
@@ -34,6 +44,6 @@ $2 == "linux-bench:" && $6 > 0 && $9 > 0 {
 	printf "%s: pair %d: protected %s s, default %s s: %.2f\n", leg, $4, $6, $9, r[n]
 }
 END {
-	if (n)
-		verdict("linux guest to userspace, protected / default VM, " leg, r, n, 1.5)
+	leg_done()
+	exit failed
 }' "$@"
