@@ -16,12 +16,7 @@ if [ $# -eq 0 ] || [ $(($# % 2)) -ne 0 ]; then
 	echo "usage: s2ratio.sh NVHE_LOG PROTECTED_NVHE_LOG..." >&2
 	exit 1
 fi
-for log; do
-	if ! grep -q '^# kvmtest: kvm-mode ok' "$log"; then
-		echo "s2ratio.sh: $log: the leg did not boot in its KVM mode" >&2
-		exit 1
-	fi
-done
+sh "$(dirname "$0")/booted.sh" s2ratio.sh "$@"
 awk "$(cat "$(dirname "$0")/ratio.awk")"'
 FNR == 1 { boot++; pair = int((boot + 1) / 2); prot = boot % 2 == 0 }
 /^# (s2|error)/ {
